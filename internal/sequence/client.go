@@ -1,0 +1,279 @@
+// Package sequence is a client for the notification-policy endpoints of the
+// Sequence API (https://docs.sequencehq.com). It knows HTTP and Sequence and
+// nothing of Terraform apart from logging through tflog.
+package sequence
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+const (
+	// DefaultEndpoint is the production base URL.
+	DefaultEndpoint = "https://eu.sequencehq.com/api"
+	// SandboxEndpoint is the sandbox base URL (separate credentials).
+	SandboxEndpoint = "https://sandbox.sequencehq.com/api"
+	// APIVersion is sent as Sequence-Version on every request so the
+	// account's pinned version never changes the shapes this client expects.
+	APIVersion = "2024-07-30"
+
+	// ChannelWebhook delivers notifications to https URLs.
+	ChannelWebhook = "WEBHOOK"
+	// ChannelEmail delivers notifications to e-mail addresses.
+	ChannelEmail = "EMAIL"
+
+	defaultUserAgent  = "terraform-provider-sequence"
+	defaultMinBackoff = 500 * time.Millisecond
+	defaultMaxBackoff = 30 * time.Second
+)
+
+// KnownNotificationTypes are the notification types valid for APIVersion when
+// this client was written. Sequence adds and removes values within one API
+// version, so this list is knowledge for warnings, never a hard validation.
+var KnownNotificationTypes = []string{
+	"CUSTOMER_CREATED",
+	"CUSTOMER_UPDATED",
+	"CUSTOMER_ARCHIVED",
+	"INVOICE_CREATED",
+	"INVOICE_ISSUED",
+	"INVOICE_UPDATED",
+	"INVOICE_REMINDER_SENT",
+	"INTEGRATION_SYNC_COMPLETED",
+	"INTEGRATION_WEBHOOK_HANDLED",
+	"MERCHANT_UPDATED",
+	"BILLING_SCHEDULE_CREATED",
+	"BILLING_SCHEDULE_UPDATED",
+	"BILLING_SCHEDULE_ARCHIVED",
+	"CREDIT_NOTE_CREATED",
+	"CREDIT_NOTE_UPDATED",
+	"CREDIT_NOTE_ISSUED",
+	"QUOTE_PUBLISHED",
+	"QUOTE_ACCEPTED",
+	"QUOTE_SIGNED",
+	"WATCHTOWER_TASK_ASSIGNED",
+}
+
+// Config configures a Client. Only Endpoint, ClientID and ClientSecret matter
+// for correctness; the rest tune retries, rate limiting and transport.
+type Config struct {
+	// Endpoint is the base URL including /api; "" means DefaultEndpoint.
+	Endpoint     string
+	ClientID     string
+	ClientSecret string
+
+	// UserAgent is sent verbatim; "" means "terraform-provider-sequence".
+	UserAgent string
+
+	// MaxRetries is the number of retries after the first attempt; negative is an error.
+	MaxRetries int
+	// MinBackoff is the base of the exponential backoff; 0 means 500ms.
+	MinBackoff time.Duration
+	// MaxBackoff caps every wait between attempts, Retry-After included; 0 means 30s.
+	MaxBackoff time.Duration
+
+	// RequestsPerMinute limits requests sent by this Client (all goroutines
+	// together), evenly spaced; 0 means no client-side limit.
+	RequestsPerMinute int
+
+	// HTTPClient sends the requests; nil means a client with timeouts that
+	// does not follow redirects.
+	HTTPClient *http.Client
+}
+
+// Client calls the Sequence API. It is safe for concurrent use; all callers
+// share its rate limiter and its record of created policies.
+type Client struct {
+	base       *url.URL
+	authHeader string
+	userAgent  string
+	httpClient *http.Client
+
+	maxRetries int
+	minBackoff time.Duration
+	maxBackoff time.Duration
+	limiter    *rateLimiter
+
+	// redact lists strings that must never appear in an error or a log line.
+	redact []string
+
+	creates createRegistry
+}
+
+// NewClient validates cfg and returns a Client. Errors never quote the credentials.
+func NewClient(cfg Config) (*Client, error) {
+	endpoint := strings.TrimSpace(cfg.Endpoint)
+	if endpoint == "" {
+		endpoint = DefaultEndpoint
+	}
+	base, err := parseEndpoint(endpoint)
+	if err != nil {
+		return nil, err
+	}
+
+	switch {
+	case cfg.ClientID == "":
+		return nil, errors.New("sequence: client id is empty")
+	case cfg.ClientSecret == "":
+		return nil, errors.New("sequence: client secret is empty")
+	case strings.Contains(cfg.ClientID, ":"):
+		// Basic auth cannot carry a colon in the user part.
+		return nil, errors.New("sequence: client id must not contain ':'")
+	case hasControl(cfg.ClientID) || hasControl(cfg.ClientSecret):
+		return nil, errors.New("sequence: client id and secret must not contain control characters")
+	case cfg.MaxRetries < 0:
+		return nil, fmt.Errorf("sequence: max retries must be zero or more, got %d", cfg.MaxRetries)
+	case cfg.MinBackoff < 0 || cfg.MaxBackoff < 0:
+		return nil, errors.New("sequence: backoff durations must not be negative")
+	case cfg.RequestsPerMinute < 0:
+		return nil, fmt.Errorf("sequence: requests per minute must be zero or more, got %d", cfg.RequestsPerMinute)
+	case hasControl(cfg.UserAgent):
+		return nil, errors.New("sequence: user agent must not contain control characters")
+	}
+
+	c := &Client{
+		base:       base,
+		userAgent:  cfg.UserAgent,
+		httpClient: cfg.HTTPClient,
+		maxRetries: cfg.MaxRetries,
+		minBackoff: cfg.MinBackoff,
+		maxBackoff: cfg.MaxBackoff,
+		limiter:    newRateLimiter(cfg.RequestsPerMinute),
+	}
+	token := base64.StdEncoding.EncodeToString([]byte(cfg.ClientID + ":" + cfg.ClientSecret))
+	c.authHeader = "Basic " + token
+	c.redact = []string{c.authHeader, token, cfg.ClientSecret}
+	if c.userAgent == "" {
+		c.userAgent = defaultUserAgent
+	}
+	if c.minBackoff == 0 {
+		c.minBackoff = defaultMinBackoff
+	}
+	if c.maxBackoff == 0 {
+		c.maxBackoff = defaultMaxBackoff
+	}
+	if c.minBackoff > c.maxBackoff {
+		c.minBackoff = c.maxBackoff
+	}
+	if c.httpClient == nil {
+		c.httpClient = defaultHTTPClient()
+	}
+	return c, nil
+}
+
+// parseEndpoint accepts an absolute https URL, or http for a loopback host
+// (the emulator), without credentials, query or fragment.
+func parseEndpoint(endpoint string) (*url.URL, error) {
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		// url.Parse quotes the input, which could hold pasted credentials.
+		return nil, errors.New("sequence: endpoint is not a valid URL")
+	}
+	if u.User != nil {
+		return nil, errors.New("sequence: endpoint must not contain credentials; use the client id and secret")
+	}
+	if !u.IsAbs() || u.Host == "" {
+		return nil, fmt.Errorf("sequence: endpoint %q must be an absolute URL such as %s", u.String(), DefaultEndpoint)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("sequence: endpoint %q must not have a query or fragment", u.String())
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !isLoopback(u.Hostname()) {
+			return nil, fmt.Errorf("sequence: endpoint %q uses http; only https is allowed except for a loopback host", u.String())
+		}
+	default:
+		return nil, fmt.Errorf("sequence: endpoint %q must use https", u.String())
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = strings.TrimRight(u.RawPath, "/")
+	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func hasControl(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f })
+}
+
+func defaultHTTPClient() *http.Client {
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.ResponseHeaderTimeout = 60 * time.Second
+	transport.TLSHandshakeTimeout = 10 * time.Second
+	return &http.Client{
+		Transport: transport,
+		Timeout:   90 * time.Second,
+		// A redirect would turn a POST into a GET and could carry the
+		// credentials elsewhere; report it as an API error instead.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+// createRegistry remembers the policies this Client created or adopted, so
+// that recovering an ambiguous create never adopts a sibling's policy, and
+// serialises identical creates so siblings never race each other's recovery.
+type createRegistry struct {
+	mu      sync.Mutex
+	claimed map[string]bool
+	locks   map[string]*fingerprintLock
+}
+
+type fingerprintLock struct {
+	mu   sync.Mutex
+	refs int
+}
+
+// lock serialises creates with the same fingerprint; call the returned func to release.
+func (r *createRegistry) lock(fingerprint string) func() {
+	r.mu.Lock()
+	if r.locks == nil {
+		r.locks = make(map[string]*fingerprintLock)
+	}
+	l := r.locks[fingerprint]
+	if l == nil {
+		l = &fingerprintLock{}
+		r.locks[fingerprint] = l
+	}
+	l.refs++
+	r.mu.Unlock()
+
+	l.mu.Lock()
+	return func() {
+		l.mu.Unlock()
+		r.mu.Lock()
+		l.refs--
+		if l.refs == 0 {
+			delete(r.locks, fingerprint)
+		}
+		r.mu.Unlock()
+	}
+}
+
+func (r *createRegistry) claim(id string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.claimed == nil {
+		r.claimed = make(map[string]bool)
+	}
+	r.claimed[id] = true
+}
+
+func (r *createRegistry) isClaimed(id string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.claimed[id]
+}

@@ -1,0 +1,233 @@
+package sequence
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"mime"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+const (
+	maxMessageRunes = 500 // one parsed message
+	maxRawBodyRunes = 300 // an unparsed body quoted in an error
+	maxFieldErrors  = 20
+)
+
+// APIError is a non-2xx answer from Sequence.
+type APIError struct {
+	// Operation is what was being done, e.g. `creating notification policy "x"`.
+	Operation  string
+	StatusCode int
+	// Type is the error type of a `{"error":{"type","message"}}` body, e.g. UnrecognisedApiVersion.
+	Type string
+	// Message is the parsed message, or a trimmed excerpt of a body that could not be parsed.
+	Message string
+	// Fields are the entries of a `{"errors":[{"key","error"}]}` body.
+	Fields []FieldError
+}
+
+// FieldError is one validation failure.
+type FieldError struct {
+	Key     string `json:"key"`
+	Message string `json:"error"`
+}
+
+// Error reads like `creating notification policy "x": 400 Bad Request:
+// recipients[1]: not a valid e-mail address`.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	if e.Operation != "" {
+		b.WriteString(e.Operation)
+		b.WriteString(": ")
+	}
+	b.WriteString(strconv.Itoa(e.StatusCode))
+	if text := http.StatusText(e.StatusCode); text != "" {
+		b.WriteString(" " + text)
+	}
+	if detail := e.detail(); detail != "" {
+		b.WriteString(": " + detail)
+	}
+	return b.String()
+}
+
+func (e *APIError) detail() string {
+	var parts []string
+	switch {
+	case e.Type != "" && e.Message != "":
+		parts = append(parts, e.Type+": "+e.Message)
+	case e.Message != "":
+		parts = append(parts, e.Message)
+	case e.Type != "":
+		parts = append(parts, e.Type)
+	}
+	for _, f := range e.Fields {
+		if f.Key != "" {
+			parts = append(parts, f.Key+": "+f.Message)
+		} else {
+			parts = append(parts, f.Message)
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// NotFound reports whether err is, or wraps, an APIError with status 404.
+func NotFound(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound
+}
+
+// newAPIError builds the error for a non-2xx response, parsing either body
+// shape Sequence uses and falling back to an excerpt of the raw body. Every
+// string in redact is removed from the texts kept.
+func newAPIError(op string, status int, contentType string, body []byte, redact []string) *APIError {
+	e := parseErrorBody(body)
+	e.Operation = op
+	e.StatusCode = status
+	if e.Message == "" && e.Type == "" && len(e.Fields) == 0 {
+		e.Message = bodyExcerpt(contentType, body)
+	}
+	e.Type = redactSecrets(e.Type, redact)
+	e.Message = redactSecrets(e.Message, redact)
+	for i := range e.Fields {
+		e.Fields[i].Key = redactSecrets(e.Fields[i].Key, redact)
+		e.Fields[i].Message = redactSecrets(e.Fields[i].Message, redact)
+	}
+	return e
+}
+
+// parseErrorBody understands `{"errors":[{"key","error"}]}` and
+// `{"error":{"type","message"}}` (and near variants: message instead of
+// error, plain strings), ignoring anything of an unexpected type.
+func parseErrorBody(body []byte) *APIError {
+	e := &APIError{}
+	var doc map[string]any
+	if json.Unmarshal(body, &doc) != nil {
+		return e
+	}
+	switch errs := doc["errors"].(type) {
+	case []any:
+		for _, item := range errs {
+			if len(e.Fields) == maxFieldErrors {
+				e.Fields = append(e.Fields, FieldError{Message: fmt.Sprintf("and %d more", len(errs)-maxFieldErrors)})
+				break
+			}
+			switch item := item.(type) {
+			case map[string]any:
+				f := FieldError{Key: clean(firstString(item, "key", "field", "path"))}
+				f.Message = clean(firstString(item, "error", "message", "detail"))
+				if f.Key != "" || f.Message != "" {
+					e.Fields = append(e.Fields, f)
+				}
+			case string:
+				if msg := clean(item); msg != "" {
+					e.Fields = append(e.Fields, FieldError{Message: msg})
+				}
+			}
+		}
+	case string:
+		e.Message = clean(errs)
+	}
+	switch inner := doc["error"].(type) {
+	case map[string]any:
+		e.Type = clean(firstString(inner, "type", "code"))
+		e.Message = clean(firstString(inner, "message", "detail"))
+	case string:
+		e.Message = clean(inner)
+	}
+	if e.Message == "" {
+		e.Message = clean(firstString(doc, "message"))
+	}
+	return e
+}
+
+func firstString(m map[string]any, keys ...string) string {
+	for _, k := range keys {
+		if s, ok := m[k].(string); ok && s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// clean makes a server-supplied string safe to print on one line.
+func clean(s string) string {
+	return truncateRunes(collapseSpace(s), maxMessageRunes)
+}
+
+var (
+	htmlTitle   = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
+	htmlHeading = regexp.MustCompile(`(?is)<h1[^>]*>(.*?)</h1>`)
+	htmlDrop    = regexp.MustCompile(`(?is)<(script|style|head)[^>]*>.*?</(script|style|head)>`)
+	htmlTag     = regexp.MustCompile(`(?s)<[^>]*>`)
+)
+
+// bodyExcerpt summarises a body that is not a Sequence error: an HTML page
+// becomes its title (or heading, or text), anything else a trimmed excerpt.
+func bodyExcerpt(contentType string, body []byte) string {
+	text := strings.ToValidUTF8(string(body), "\uFFFD")
+	if isHTML(contentType, text) {
+		for _, re := range []*regexp.Regexp{htmlTitle, htmlHeading} {
+			if m := re.FindStringSubmatch(text); m != nil {
+				if t := collapseSpace(html.UnescapeString(htmlTag.ReplaceAllString(m[1], " "))); t != "" {
+					return "HTML page: " + truncateRunes(t, maxRawBodyRunes)
+				}
+			}
+		}
+		text = html.UnescapeString(htmlTag.ReplaceAllString(htmlDrop.ReplaceAllString(text, " "), " "))
+		if t := collapseSpace(text); t != "" {
+			return "HTML page: " + truncateRunes(t, maxRawBodyRunes)
+		}
+		return "HTML page"
+	}
+	return truncateRunes(collapseSpace(maskWebhookSecrets(text)), maxRawBodyRunes)
+}
+
+func isHTML(contentType, text string) bool {
+	if mediaType, _, err := mime.ParseMediaType(contentType); err == nil && mediaType == "text/html" {
+		return true
+	}
+	t := strings.ToLower(strings.TrimSpace(text))
+	return strings.HasPrefix(t, "<!doctype html") || strings.HasPrefix(t, "<html")
+}
+
+// collapseSpace turns runs of whitespace and control characters into one space.
+func collapseSpace(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range strings.TrimSpace(s) {
+		if unicode.IsSpace(r) || unicode.IsControl(r) {
+			space = true
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
+}
+
+// redactSecrets replaces every occurrence of each secret in s.
+func redactSecrets(s string, secrets []string) string {
+	for _, secret := range secrets {
+		if secret != "" && strings.Contains(s, secret) {
+			s = strings.ReplaceAll(s, secret, "[REDACTED]")
+		}
+	}
+	return s
+}

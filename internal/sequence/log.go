@@ -1,0 +1,118 @@
+package sequence
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"regexp"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// LogSubsystem is the tflog subsystem the client logs to.
+const LogSubsystem = "sequence"
+
+const maskedValue = "***"
+
+// logContext returns ctx with the client's subsystem logger, which also masks
+// the credentials and call secrets should they ever reach a field value.
+func (c *Client) logContext(ctx context.Context, callSecrets []string) context.Context {
+	ctx = tflog.NewSubsystem(ctx, LogSubsystem)
+	var mask []string
+	for _, s := range append(append([]string(nil), c.redact...), callSecrets...) {
+		if s != "" {
+			mask = append(mask, s)
+		}
+	}
+	ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, LogSubsystem, mask...)
+	return tflog.SubsystemMaskMessageStrings(ctx, LogSubsystem, mask...)
+}
+
+func (c *Client) logRequest(ctx context.Context, call *apiCall, u *url.URL, body []byte, attempt int) {
+	if body == nil || !tflog.SubsystemIsTrace(ctx, LogSubsystem) {
+		return
+	}
+	tflog.SubsystemTrace(ctx, LogSubsystem, "Sequence API request body", map[string]any{
+		"method":  call.method,
+		"path":    u.EscapedPath(),
+		"attempt": attempt + 1,
+		"body":    maskWebhookSecrets(string(body)),
+	})
+}
+
+func (c *Client) logResponse(ctx context.Context, call *apiCall, u *url.URL, out attemptOutcome, attempt int, took time.Duration) {
+	fields := map[string]any{
+		"operation":   call.op,
+		"method":      call.method,
+		"path":        u.EscapedPath(),
+		"status":      out.status,
+		"attempt":     attempt + 1,
+		"duration_ms": took.Milliseconds(),
+	}
+	if u.RawQuery != "" {
+		fields["query"] = u.RawQuery
+	}
+	if out.err != nil {
+		fields["error"] = redactSecrets(out.err.Error(), c.secrets(call))
+	}
+	tflog.SubsystemDebug(ctx, LogSubsystem, "Sequence API request", fields)
+	if len(out.body) > 0 && tflog.SubsystemIsTrace(ctx, LogSubsystem) {
+		tflog.SubsystemTrace(ctx, LogSubsystem, "Sequence API response body", map[string]any{
+			"method":  call.method,
+			"path":    u.EscapedPath(),
+			"status":  out.status,
+			"attempt": attempt + 1,
+			"body":    maskWebhookSecrets(string(out.body)),
+		})
+	}
+}
+
+func (c *Client) logRetry(ctx context.Context, call *apiCall, attempt int, wait time.Duration, cause error) {
+	tflog.SubsystemDebug(ctx, LogSubsystem, "Retrying Sequence API request", map[string]any{
+		"operation":    call.op,
+		"method":       call.method,
+		"next_attempt": attempt + 2,
+		"wait_ms":      wait.Milliseconds(),
+		"cause":        cause.Error(),
+	})
+}
+
+// webhookSecretPattern finds a webhookSecret member in text that is not
+// valid JSON (truncated bodies), including a value cut off before its quote.
+var webhookSecretPattern = regexp.MustCompile(`("webhookSecret"\s*:\s*)("(?:[^"\\]|\\.)*"?|[^,}\]\s]+)`)
+
+// maskWebhookSecrets replaces the value of every webhookSecret member of a
+// JSON document (at any depth) with "***"; text that is not JSON is masked
+// by pattern.
+func maskWebhookSecrets(text string) string {
+	var doc any
+	if err := json.Unmarshal([]byte(text), &doc); err == nil {
+		if maskJSON(doc) {
+			if masked, err := json.Marshal(doc); err == nil {
+				return string(masked)
+			}
+		}
+		return text
+	}
+	return webhookSecretPattern.ReplaceAllString(text, `${1}"`+maskedValue+`"`)
+}
+
+func maskJSON(v any) (changed bool) {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, inner := range v {
+			if k == "webhookSecret" {
+				v[k] = maskedValue
+				changed = true
+				continue
+			}
+			changed = maskJSON(inner) || changed
+		}
+	case []any:
+		for _, inner := range v {
+			changed = maskJSON(inner) || changed
+		}
+	}
+	return changed
+}

@@ -1,0 +1,410 @@
+package sequence
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// NotificationPolicy sends Sequence events of some types to recipients over one channel.
+type NotificationPolicy struct {
+	ID                string   `json:"id"`
+	CreatedAt         string   `json:"createdAt"` // as sent by the API (ISO-8601 UTC)
+	SequenceAccountID string   `json:"sequenceAccountId"`
+	Name              string   `json:"name"`
+	Channel           string   `json:"channel"`
+	Recipients        []string `json:"recipients"`
+	NotificationTypes []string `json:"notificationTypes,omitempty"` // nil = all types
+	WebhookSecret     string   `json:"webhookSecret,omitempty"`     // "" = not returned
+}
+
+// CreateNotificationPolicyRequest is the body of a create.
+type CreateNotificationPolicyRequest struct {
+	Name       string
+	Channel    string
+	Recipients []string
+	// NotificationTypes nil or empty means all types (the member is omitted).
+	NotificationTypes []string
+	// WebhookSecret "" means Sequence generates one for a WEBHOOK policy.
+	WebhookSecret string
+}
+
+// ListNotificationPoliciesOptions narrows a list.
+type ListNotificationPoliciesOptions struct {
+	// NotificationType, when set, lists only policies that receive this type.
+	NotificationType string
+	// PageSize is the limit per request; 0 (or anything outside 1..100) means 100.
+	PageSize int
+}
+
+const maxPageSize = 100
+
+// createClockSkew is how much earlier than the start of a create, by our
+// clock, the server may stamp the policy it created.
+const createClockSkew = time.Minute
+
+func policyPath(id string, more ...string) []string {
+	return append([]string{"notifications", "policies", id}, more...)
+}
+
+var policiesPath = []string{"notifications", "policies"}
+
+// ListNotificationPolicies returns every policy (following all pages), in the
+// order the API returns them. A policy seen on two pages is returned once.
+func (c *Client) ListNotificationPolicies(ctx context.Context, opts ListNotificationPoliciesOptions) ([]NotificationPolicy, error) {
+	op := "listing notification policies"
+	if opts.NotificationType != "" {
+		op = fmt.Sprintf("listing notification policies of type %q", opts.NotificationType)
+	}
+	limit := opts.PageSize
+	if limit <= 0 || limit > maxPageSize {
+		limit = maxPageSize
+	}
+	policies := []NotificationPolicy{}
+	seenIDs := map[string]bool{}
+	seenCursors := map[string]bool{}
+	after := ""
+	for page := 1; ; page++ {
+		query := map[string][]string{"limit": {strconv.Itoa(limit)}}
+		if opts.NotificationType != "" {
+			query["notificationType"] = []string{opts.NotificationType}
+		}
+		if after != "" {
+			query["after"] = []string{after}
+		}
+		call := &apiCall{op: op, method: http.MethodGet, segments: policiesPath, query: query}
+		res, err := c.do(ctx, call)
+		if err != nil {
+			return nil, err
+		}
+		items, next, err := decodeNotificationPolicyPage(res.body)
+		if err != nil {
+			return nil, c.opError(call, fmt.Errorf("malformed response for page %d (%s): %w", page, statusLine(res.status), err))
+		}
+		for _, p := range items {
+			if !seenIDs[p.ID] {
+				seenIDs[p.ID] = true
+				policies = append(policies, p)
+			}
+		}
+		if next == "" || len(items) == 0 {
+			return policies, nil
+		}
+		if seenCursors[next] {
+			return nil, c.opError(call, fmt.Errorf("page %d repeats an earlier pagination cursor; stopping rather than looping forever", page))
+		}
+		seenCursors[next] = true
+		after = next
+	}
+}
+
+// GetNotificationPolicy reads one policy; a missing one is an APIError for which NotFound is true.
+func (c *Client) GetNotificationPolicy(ctx context.Context, id string) (*NotificationPolicy, error) {
+	call := &apiCall{
+		op:       fmt.Sprintf("reading notification policy %q", id),
+		method:   http.MethodGet,
+		segments: policyPath(id),
+	}
+	return c.policyCall(ctx, call)
+}
+
+// CreateNotificationPolicy creates a policy. The API has no idempotency keys,
+// so the request is repeated only when it cannot have been processed (429, no
+// connection, request not fully written). After an ambiguous failure (5xx, a
+// connection lost after the request was written, a timeout) the client lists
+// policies for the one this request would have created: same name, channel,
+// recipients (e-mails case-insensitively) and types, created since the call
+// began, and neither created nor adopted earlier by this Client. Exactly one
+// match is adopted and returned as if created; none means the create is
+// repeated (within MaxRetries); several is an error naming their ids.
+// Identical creates on one Client run one at a time so they never adopt each
+// other's policy.
+func (c *Client) CreateNotificationPolicy(ctx context.Context, req CreateNotificationPolicyRequest) (*NotificationPolicy, error) {
+	unlock := c.creates.lock(createFingerprint(req))
+	defer unlock()
+
+	started := time.Now()
+	body := createBody{
+		Name:              req.Name,
+		Channel:           req.Channel,
+		Recipients:        req.Recipients,
+		NotificationTypes: req.NotificationTypes,
+		WebhookSecret:     req.WebhookSecret,
+	}
+	if body.Recipients == nil {
+		body.Recipients = []string{}
+	}
+	call := &apiCall{
+		op:       fmt.Sprintf("creating notification policy %q", req.Name),
+		method:   http.MethodPost,
+		segments: policiesPath,
+		body:     body,
+		mode:     retryUnprocessed,
+	}
+	if req.WebhookSecret != "" {
+		call.redact = []string{req.WebhookSecret}
+	}
+	call.recoverAmbiguous = func(ctx context.Context, cause error) (*NotificationPolicy, error) {
+		return c.findCreatedPolicy(ctx, call, req, started, cause)
+	}
+
+	res, err := c.do(ctx, call)
+	if err != nil {
+		return nil, err
+	}
+	p := res.adopted
+	if p == nil {
+		if p, err = decodeNotificationPolicy(res.body); err != nil {
+			return nil, c.opError(call, fmt.Errorf("Sequence answered %s, so the policy was probably created, but the response is malformed: %w", statusLine(res.status), err))
+		}
+		c.creates.claim(p.ID)
+	}
+	if p.WebhookSecret == "" && req.WebhookSecret != "" {
+		// The secret we sent is the policy's secret even when a response omits it.
+		p.WebhookSecret = req.WebhookSecret
+	}
+	return p, nil
+}
+
+type createBody struct {
+	Name              string   `json:"name"`
+	Channel           string   `json:"channel"`
+	Recipients        []string `json:"recipients"`
+	NotificationTypes []string `json:"notificationTypes,omitempty"`
+	WebhookSecret     string   `json:"webhookSecret,omitempty"`
+}
+
+// findCreatedPolicy looks for the policy an ambiguous create produced. It
+// returns nil when there is none, so the create may be sent again.
+func (c *Client) findCreatedPolicy(ctx context.Context, call *apiCall, req CreateNotificationPolicyRequest, started time.Time, cause error) (*NotificationPolicy, error) {
+	opts := ListNotificationPoliciesOptions{}
+	if len(req.NotificationTypes) > 0 {
+		// Any policy with exactly our types receives this one; the filter just saves pages.
+		opts.NotificationType = req.NotificationTypes[0]
+	}
+	candidates, err := c.ListNotificationPolicies(ctx, opts)
+	if err != nil {
+		return nil, c.opError(call, fmt.Errorf("the create may have been processed (%v), and checking for it failed: %w", cause, err))
+	}
+	var matches []NotificationPolicy
+	for _, p := range candidates {
+		if matchesCreate(p, req, started.Add(-createClockSkew)) && !c.creates.isClaimed(p.ID) {
+			matches = append(matches, p)
+		}
+	}
+	switch len(matches) {
+	case 0:
+		tflog.SubsystemDebug(ctx, LogSubsystem, "Ambiguous create left no policy behind; creating again", map[string]any{
+			"operation": call.op,
+			"cause":     cause.Error(),
+		})
+		return nil, nil
+	case 1:
+		p := matches[0]
+		c.creates.claim(p.ID)
+		tflog.SubsystemInfo(ctx, LogSubsystem, "Adopted the policy an ambiguous create produced", map[string]any{
+			"operation": call.op,
+			"id":        p.ID,
+			"cause":     cause.Error(),
+		})
+		if p.WebhookSecret == "" && req.WebhookSecret == "" {
+			// Lists may omit secrets; a read may still carry the generated one.
+			if full, err := c.GetNotificationPolicy(ctx, p.ID); err == nil && full.ID == p.ID {
+				p = *full
+			}
+		}
+		return &p, nil
+	default:
+		ids := make([]string, len(matches))
+		for i, p := range matches {
+			ids[i] = p.ID
+		}
+		return nil, c.opError(call, fmt.Errorf("the create may have been processed (%v), and %d policies now match it (%s); check them in Sequence, delete the extra ones, and import the one to keep",
+			cause, len(matches), strings.Join(ids, ", ")))
+	}
+}
+
+// matchesCreate reports whether p is what req would have created no earlier than notBefore.
+func matchesCreate(p NotificationPolicy, req CreateNotificationPolicyRequest, notBefore time.Time) bool {
+	if p.Name != req.Name || p.Channel != req.Channel {
+		return false
+	}
+	if req.WebhookSecret != "" && p.WebhookSecret != "" && p.WebhookSecret != req.WebhookSecret {
+		return false
+	}
+	created, err := time.Parse(time.RFC3339Nano, p.CreatedAt)
+	if err != nil || created.Before(notBefore) {
+		return false
+	}
+	foldCase := strings.EqualFold(req.Channel, ChannelEmail)
+	return sameSet(p.Recipients, req.Recipients, foldCase) && sameSet(p.NotificationTypes, req.NotificationTypes, false)
+}
+
+// sameSet compares a and b as sets, optionally ignoring case.
+func sameSet(a, b []string, foldCase bool) bool {
+	norm := func(in []string) []string {
+		out := make([]string, len(in))
+		for i, s := range in {
+			if foldCase {
+				s = strings.ToLower(s)
+			}
+			out[i] = s
+		}
+		slices.Sort(out)
+		return slices.Compact(out)
+	}
+	return slices.Equal(norm(a), norm(b))
+}
+
+// createFingerprint identifies creates that could match the same policy.
+func createFingerprint(req CreateNotificationPolicyRequest) string {
+	norm := func(in []string, foldCase bool) string {
+		out := make([]string, len(in))
+		for i, s := range in {
+			if foldCase {
+				s = strings.ToLower(s)
+			}
+			out[i] = strconv.Quote(s)
+		}
+		slices.Sort(out)
+		return strings.Join(slices.Compact(out), ",")
+	}
+	return strings.Join([]string{
+		strconv.Quote(req.Name), strconv.Quote(req.Channel),
+		norm(req.Recipients, strings.EqualFold(req.Channel, ChannelEmail)),
+		norm(req.NotificationTypes, false),
+	}, "|")
+}
+
+// DeleteNotificationPolicy deletes a policy and returns it as the API last
+// saw it. A 404, including on a retry after an attempt that may already have
+// deleted it, is an APIError for which NotFound is true. A 2xx with a body
+// that is not a policy still means deleted: the result then carries only the ID.
+func (c *Client) DeleteNotificationPolicy(ctx context.Context, id string) (*NotificationPolicy, error) {
+	call := &apiCall{
+		op:       fmt.Sprintf("deleting notification policy %q", id),
+		method:   http.MethodDelete,
+		segments: policyPath(id),
+	}
+	res, err := c.do(ctx, call)
+	if err != nil {
+		return nil, err
+	}
+	p, err := decodeNotificationPolicy(res.body)
+	if err != nil {
+		tflog.SubsystemDebug(ctx, LogSubsystem, "Delete succeeded but its response is not a policy", map[string]any{
+			"operation": call.op,
+			"status":    res.status,
+			"problem":   err.Error(),
+		})
+		return &NotificationPolicy{ID: id}, nil
+	}
+	return p, nil
+}
+
+// AddRecipients adds recipients (those already present are accepted and not duplicated).
+func (c *Client) AddRecipients(ctx context.Context, id string, recipients []string) (*NotificationPolicy, error) {
+	if recipients == nil {
+		recipients = []string{}
+	}
+	return c.policyCall(ctx, &apiCall{
+		op:       fmt.Sprintf("adding recipients to notification policy %q", id),
+		method:   http.MethodPost,
+		segments: policyPath(id, "recipients"),
+		body:     map[string][]string{"recipients": recipients},
+	})
+}
+
+// RemoveRecipient removes one recipient. When an earlier attempt may have
+// removed it already, the API's "not on the policy" 400 is checked by reading
+// the policy back, and the policy is returned if the recipient is gone.
+func (c *Client) RemoveRecipient(ctx context.Context, id, recipient string) (*NotificationPolicy, error) {
+	call := &apiCall{
+		op:       fmt.Sprintf("removing recipient %q from notification policy %q", recipient, id),
+		method:   http.MethodDelete,
+		segments: policyPath(id, "recipients", recipient),
+	}
+	return c.removal(ctx, call, id, func(p *NotificationPolicy) bool {
+		return slices.ContainsFunc(p.Recipients, func(r string) bool {
+			if strings.EqualFold(p.Channel, ChannelEmail) {
+				return strings.EqualFold(r, recipient)
+			}
+			return r == recipient
+		})
+	})
+}
+
+// AddNotificationTypes adds types. On a policy receiving all types the
+// result receives exactly the added types (the API's behaviour).
+func (c *Client) AddNotificationTypes(ctx context.Context, id string, types []string) (*NotificationPolicy, error) {
+	if types == nil {
+		types = []string{}
+	}
+	return c.policyCall(ctx, &apiCall{
+		op:       fmt.Sprintf("adding notification types to notification policy %q", id),
+		method:   http.MethodPost,
+		segments: policyPath(id, "notification-types"),
+		body:     map[string][]string{"notificationTypes": types},
+	})
+}
+
+// RemoveNotificationType removes one type; removing the last leaves a policy
+// that receives all types. Retries are checked as in RemoveRecipient.
+func (c *Client) RemoveNotificationType(ctx context.Context, id, notificationType string) (*NotificationPolicy, error) {
+	call := &apiCall{
+		op:       fmt.Sprintf("removing notification type %q from notification policy %q", notificationType, id),
+		method:   http.MethodDelete,
+		segments: policyPath(id, "notification-types", notificationType),
+	}
+	return c.removal(ctx, call, id, func(p *NotificationPolicy) bool {
+		return slices.Contains(p.NotificationTypes, notificationType)
+	})
+}
+
+// removal runs a one-element removal. If it fails with 400 after an earlier
+// attempt may have been processed, that attempt probably did the removal:
+// read the policy and succeed if the element is gone.
+func (c *Client) removal(ctx context.Context, call *apiCall, id string, stillThere func(*NotificationPolicy) bool) (*NotificationPolicy, error) {
+	res, err := c.do(ctx, call)
+	if err != nil {
+		var apiErr *APIError
+		if res != nil && res.afterAmbiguous && errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest {
+			if p, getErr := c.GetNotificationPolicy(ctx, id); getErr == nil && !stillThere(p) {
+				return p, nil
+			}
+		}
+		return nil, err
+	}
+	return c.decodePolicy(call, res)
+}
+
+// policyCall runs a call whose answer is one policy.
+func (c *Client) policyCall(ctx context.Context, call *apiCall) (*NotificationPolicy, error) {
+	res, err := c.do(ctx, call)
+	if err != nil {
+		return nil, err
+	}
+	return c.decodePolicy(call, res)
+}
+
+func (c *Client) decodePolicy(call *apiCall, res *apiResult) (*NotificationPolicy, error) {
+	p, err := decodeNotificationPolicy(res.body)
+	if err != nil {
+		return nil, c.opError(call, fmt.Errorf("malformed response (%s): %w", statusLine(res.status), err))
+	}
+	return p, nil
+}
+
+func statusLine(status int) string {
+	if text := http.StatusText(status); text != "" {
+		return strconv.Itoa(status) + " " + text
+	}
+	return strconv.Itoa(status)
+}

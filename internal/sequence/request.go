@@ -1,0 +1,346 @@
+package sequence
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// maxResponseBytes bounds what one response may make us hold in memory; a
+// page of 100 policies is a few tens of kilobytes.
+const maxResponseBytes = 8 << 20
+
+// retryMode says when an attempt that failed may be sent again.
+type retryMode int
+
+const (
+	// retryAlways: repeating the request cannot change the outcome (GET,
+	// DELETE, and the add POSTs, which accept elements already present).
+	retryAlways retryMode = iota
+	// retryUnprocessed: the create POST, which has no idempotency key. It is
+	// repeated only when the server cannot have processed it; otherwise
+	// recoverAmbiguous decides.
+	retryUnprocessed
+)
+
+// apiCall describes one logical operation; do may send it several times.
+type apiCall struct {
+	op       string   // e.g. `reading notification policy "id"`, prefixes every error
+	method   string   // http.MethodGet, ...
+	segments []string // path below the base URL, one unescaped value per segment
+	query    url.Values
+	body     any // marshalled to JSON; nil means no body
+	mode     retryMode
+	redact   []string // call-specific secrets (the webhook secret being sent)
+
+	// recoverAmbiguous is called, for retryUnprocessed calls, after an
+	// attempt that may have been processed (5xx, or a transport failure once
+	// the request was written). It returns the policy that attempt created,
+	// nil if there is none (the call is then retried), or an error.
+	recoverAmbiguous func(ctx context.Context, cause error) (*NotificationPolicy, error)
+}
+
+// apiResult is the final response of a call.
+type apiResult struct {
+	status int
+	body   []byte
+	// afterAmbiguous is true when an earlier attempt of this call failed in a
+	// way that means the server may have processed it (so a 400 or 404 now may
+	// be the effect of that earlier attempt).
+	afterAmbiguous bool
+	// adopted is the policy recoverAmbiguous returned.
+	adopted *NotificationPolicy
+}
+
+// attemptOutcome is what one attempt produced.
+type attemptOutcome struct {
+	status int
+	header http.Header
+	body   []byte
+	// wrote is true once the whole request was written to the connection.
+	wrote bool
+	err   error // transport failure, or failure reading the response
+}
+
+// do is the package's only retry loop. It sends call until it succeeds, fails
+// in a way that retrying cannot fix, or runs out of retries. A non-2xx answer
+// is returned as *APIError together with its apiResult.
+func (c *Client) do(ctx context.Context, call *apiCall) (*apiResult, error) {
+	ctx = c.logContext(ctx, call.redact)
+	reqURL := c.url(call.segments, call.query)
+
+	var body []byte
+	if call.body != nil {
+		var err error
+		if body, err = json.Marshal(call.body); err != nil {
+			return nil, c.opError(call, fmt.Errorf("encoding request: %w", err))
+		}
+	}
+
+	afterAmbiguous := false
+	for attempt := 0; ; attempt++ {
+		if err := c.limiter.wait(ctx); err != nil {
+			return nil, c.opError(call, fmt.Errorf("waiting for the client-side rate limit: %w", err))
+		}
+
+		out := c.attempt(ctx, call, reqURL, body, attempt)
+
+		var failure error // why this attempt failed, if it may be retried
+		var retryAfter time.Duration
+		mayHaveProcessed := false
+		switch {
+		case out.err != nil:
+			if ctx.Err() != nil || !retryableTransportError(out.err) {
+				return nil, c.opError(call, out.err)
+			}
+			failure = c.opError(call, out.err)
+			mayHaveProcessed = out.wrote
+		case out.status >= 200 && out.status < 300:
+			return &apiResult{status: out.status, body: out.body, afterAmbiguous: afterAmbiguous}, nil
+		default:
+			apiErr := newAPIError(call.op, out.status, out.header.Get("Content-Type"), out.body, c.secrets(call))
+			if !retryableStatus(out.status) {
+				return &apiResult{status: out.status, body: out.body, afterAmbiguous: afterAmbiguous}, apiErr
+			}
+			failure = apiErr
+			retryAfter = parseRetryAfter(out.header.Get("Retry-After"), time.Now())
+			mayHaveProcessed = out.status != http.StatusTooManyRequests
+		}
+
+		if mayHaveProcessed && call.mode == retryUnprocessed {
+			if call.recoverAmbiguous == nil {
+				return nil, failure
+			}
+			adopted, err := call.recoverAmbiguous(ctx, failure)
+			if err != nil {
+				return nil, err
+			}
+			if adopted != nil {
+				return &apiResult{status: http.StatusCreated, adopted: adopted, afterAmbiguous: true}, nil
+			}
+		}
+		afterAmbiguous = afterAmbiguous || mayHaveProcessed
+
+		if attempt >= c.maxRetries {
+			if attempt > 0 {
+				return nil, fmt.Errorf("%w (gave up after %d attempts)", failure, attempt+1)
+			}
+			return nil, failure
+		}
+		wait := c.backoff(attempt, retryAfter)
+		c.logRetry(ctx, call, attempt, wait, failure)
+		if err := sleep(ctx, wait); err != nil {
+			return nil, fmt.Errorf("%w (stopped waiting to retry: %w)", failure, err)
+		}
+	}
+}
+
+// attempt sends the request once and reads the whole response.
+func (c *Client) attempt(ctx context.Context, call *apiCall, reqURL *url.URL, body []byte, attempt int) attemptOutcome {
+	var wrote atomic.Bool
+	trace := &httptrace.ClientTrace{
+		WroteRequest: func(info httptrace.WroteRequestInfo) {
+			if info.Err == nil {
+				wrote.Store(true)
+			}
+		},
+	}
+	var bodyReader io.Reader
+	if body != nil {
+		bodyReader = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), call.method, reqURL.String(), bodyReader)
+	if err != nil {
+		return attemptOutcome{err: err}
+	}
+	req.URL = reqURL // keep RawPath exactly as built; never re-escaped by a parse round trip
+	req.Header.Set("Authorization", c.authHeader)
+	req.Header.Set("Sequence-Version", APIVersion)
+	req.Header.Set("User-Agent", c.userAgent)
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+
+	c.logRequest(ctx, call, reqURL, body, attempt)
+	start := time.Now()
+	resp, err := c.httpClient.Do(req)
+	if err != nil {
+		out := attemptOutcome{err: err, wrote: wrote.Load()}
+		c.logResponse(ctx, call, reqURL, out, attempt, time.Since(start))
+		return out
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
+	out := attemptOutcome{status: resp.StatusCode, header: resp.Header, body: data, wrote: true}
+	switch {
+	case err != nil:
+		out.err = fmt.Errorf("reading the %s response: %w", resp.Status, err)
+	case len(data) > maxResponseBytes:
+		out.err = fmt.Errorf("the %s response is larger than %d bytes", resp.Status, maxResponseBytes)
+	}
+	c.logResponse(ctx, call, reqURL, out, attempt, time.Since(start))
+	return out
+}
+
+// url joins the base URL and the path segments, each escaped as exactly one
+// segment. Path and RawPath are both set so net/http sends RawPath verbatim.
+func (c *Client) url(segments []string, query url.Values) *url.URL {
+	u := *c.base
+	rawPath := u.EscapedPath()
+	path := u.Path
+	for _, s := range segments {
+		rawPath += "/" + escapeSegment(s)
+		path += "/" + s
+	}
+	u.Path, u.RawPath = path, rawPath
+	u.RawQuery = query.Encode()
+	return &u
+}
+
+// escapeSegment percent-encodes every byte outside RFC 3986's unreserved set,
+// so '/', '?', '#', '%', '+', '@', spaces and non-ASCII all stay inside one
+// segment. (url.PathEscape leaves '@', '+' and others as they are.)
+func escapeSegment(s string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	b.Grow(len(s) * 3)
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		if ch >= 'A' && ch <= 'Z' || ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9' ||
+			ch == '-' || ch == '.' || ch == '_' || ch == '~' {
+			b.WriteByte(ch)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[ch>>4])
+		b.WriteByte(hex[ch&0xf])
+	}
+	return b.String()
+}
+
+// retryableStatus: rate limiting and gateway/server trouble. 500 is included
+// because Sequence documents it on every endpoint and, for operations that are
+// safe to repeat, a second try is the useful answer to a transient one.
+func retryableStatus(status int) bool {
+	switch status {
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// retryableTransportError is false for failures that a retry cannot fix: a
+// certificate the system does not trust, or a request Go refuses to send.
+func retryableTransportError(err error) bool {
+	var certErr *tls.CertificateVerificationError
+	var unknownAuthority x509.UnknownAuthorityError
+	var hostnameErr x509.HostnameError
+	var invalidCert x509.CertificateInvalidError
+	if errors.As(err, &certErr) || errors.As(err, &unknownAuthority) ||
+		errors.As(err, &hostnameErr) || errors.As(err, &invalidCert) {
+		return false
+	}
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) && strings.Contains(urlErr.Err.Error(), "unsupported protocol scheme") {
+		return false
+	}
+	return true
+}
+
+// parseRetryAfter reads Retry-After as delay-seconds or an HTTP date; it
+// returns 0 when absent, unparseable or already past.
+func parseRetryAfter(value string, now time.Time) time.Duration {
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return 0
+	}
+	if secs, err := strconv.ParseInt(value, 10, 64); err == nil {
+		if secs <= 0 {
+			return 0
+		}
+		if secs > int64(24*time.Hour/time.Second) {
+			secs = int64(24 * time.Hour / time.Second) // the caller caps it anyway; avoid overflow
+		}
+		return time.Duration(secs) * time.Second
+	}
+	if at, err := http.ParseTime(value); err == nil {
+		if d := at.Sub(now); d > 0 {
+			return d
+		}
+	}
+	return 0
+}
+
+// backoff is the wait before retry number retry+1: Retry-After when the
+// server gave one, else full jitter over an exponentially growing ceiling;
+// always capped at MaxBackoff.
+func (c *Client) backoff(retry int, retryAfter time.Duration) time.Duration {
+	if retryAfter > 0 {
+		return min(retryAfter, c.maxBackoff)
+	}
+	ceiling := c.maxBackoff
+	if retry < 32 {
+		if d := c.minBackoff << retry; d > 0 && d < ceiling {
+			ceiling = d
+		}
+	}
+	if ceiling <= 0 {
+		return 0
+	}
+	return rand.N(ceiling + 1)
+}
+
+// sleep waits d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// secrets are the strings no error or log line of call may contain.
+func (c *Client) secrets(call *apiCall) []string {
+	if len(call.redact) == 0 {
+		return c.redact
+	}
+	return append(append([]string(nil), c.redact...), call.redact...)
+}
+
+// opError prefixes err with the operation, redacting any secret from its text.
+func (c *Client) opError(call *apiCall, err error) error {
+	return &operationError{op: call.op, err: err, redact: c.secrets(call)}
+}
+
+type operationError struct {
+	op     string
+	err    error
+	redact []string
+}
+
+func (e *operationError) Error() string {
+	return redactSecrets(e.op+": "+e.err.Error(), e.redact)
+}
+
+func (e *operationError) Unwrap() error { return e.err }
