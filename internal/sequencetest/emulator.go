@@ -1,0 +1,384 @@
+package sequencetest
+
+import (
+	"io"
+	"math"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// DefaultNotificationTypes is the emulator's set of valid notification types: those valid for
+// API version 2024-07-30 as of 2026-08. WithNotificationTypes replaces it.
+var DefaultNotificationTypes = []string{
+	"CUSTOMER_CREATED", "CUSTOMER_UPDATED", "CUSTOMER_ARCHIVED",
+	"INVOICE_CREATED", "INVOICE_ISSUED", "INVOICE_UPDATED", "INVOICE_REMINDER_SENT",
+	"INTEGRATION_SYNC_COMPLETED", "INTEGRATION_WEBHOOK_HANDLED", "MERCHANT_UPDATED",
+	"BILLING_SCHEDULE_CREATED", "BILLING_SCHEDULE_UPDATED", "BILLING_SCHEDULE_ARCHIVED",
+	"CREDIT_NOTE_CREATED", "CREDIT_NOTE_UPDATED", "CREDIT_NOTE_ISSUED",
+	"QUOTE_PUBLISHED", "QUOTE_ACCEPTED", "QUOTE_SIGNED", "WATCHTOWER_TASK_ASSIGNED",
+}
+
+const (
+	// DefaultClientID and DefaultClientSecret are the Basic credentials accepted by default.
+	DefaultClientID     = "emulator-client-id"
+	DefaultClientSecret = "emulator-client-secret"
+	// DefaultAccountID is the sequenceAccountId of policies unless WithAccountID says otherwise.
+	DefaultAccountID = "c4602d51-0fb4-4b48-b689-6ba28f540d1e"
+	// DefaultAPIVersion applies when a request sends no Sequence-Version header (the account's
+	// pinned version).
+	DefaultAPIVersion = "2024-07-30"
+)
+
+// SupportedAPIVersions are the Sequence-Version values the emulator accepts; all behave alike.
+var SupportedAPIVersions = []string{"2024-07-30", "2024-05-09", "2024-01-01"}
+
+type config struct {
+	clientID, clientSecret string
+	latency                time.Duration
+	faultRate              float64
+	faultKinds             []FaultKind
+	faultSeed              *int64
+	faultRetryAfter        time.Duration
+	requestsPerMinute      int
+	omitSecretOnRead       bool
+	notificationTypes      []string
+	accountID              string
+	onRequest              func(Request)
+}
+
+// Option configures an Emulator.
+type Option func(*config)
+
+// WithCredentials sets the Basic credentials the emulator accepts.
+func WithCredentials(id, secret string) Option {
+	return func(c *config) { c.clientID, c.clientSecret = id, secret }
+}
+
+// WithLatency delays every request by d before anything else happens.
+func WithLatency(d time.Duration) Option { return func(c *config) { c.latency = d } }
+
+// WithFaults injects a fault into each /api request with probability rate (clamped to [0,1]),
+// the kind drawn uniformly from kinds (all kinds when none are given).
+func WithFaults(rate float64, kinds ...FaultKind) Option {
+	return func(c *config) { c.faultRate, c.faultKinds = clampRate(rate), faultKindsOrAll(kinds) }
+}
+
+// WithFaultSeed makes fault injection reproducible; without it the seed is random.
+func WithFaultSeed(seed int64) Option { return func(c *config) { c.faultSeed = &seed } }
+
+// WithFaultRetryAfter sets the Retry-After of injected 429 faults, in whole seconds (rounded
+// up). The default is 0 ("retry now") so tests stay fast; the rate limiter always sends its
+// real wait.
+func WithFaultRetryAfter(d time.Duration) Option { return func(c *config) { c.faultRetryAfter = d } }
+
+// WithRequestsPerMinute limits /api requests with a token bucket that refills n/60 tokens a
+// second and holds max(1, n/60); excess requests get 429 with Retry-After. 0 means no limit.
+func WithRequestsPerMinute(n int) Option { return func(c *config) { c.requestsPerMinute = n } }
+
+// WithOmitSecretOnRead makes GET and list leave out webhookSecret (the contract does not say
+// whether Sequence returns it on reads).
+func WithOmitSecretOnRead(omit bool) Option { return func(c *config) { c.omitSecretOnRead = omit } }
+
+// WithNotificationTypes sets the notification types the emulator accepts.
+func WithNotificationTypes(types ...string) Option {
+	return func(c *config) { c.notificationTypes = slices.Clone(types) }
+}
+
+// WithAccountID sets the sequenceAccountId of created policies.
+func WithAccountID(id string) Option { return func(c *config) { c.accountID = id } }
+
+// WithRequestHook calls hook with each request's log entry once the request is done (the
+// standalone command logs with it). It runs on the request's goroutine.
+func WithRequestHook(hook func(Request)) Option { return func(c *config) { c.onRequest = hook } }
+
+// Request is one entry of the request log. It never holds headers or bodies, so no credential or
+// secret can leak through it.
+type Request struct {
+	Method string
+	Path   string // escaped path as received, without the query
+	Query  string // raw query
+	Status int    // 0 when the connection was reset or the client went away
+	Fault  FaultKind
+	// RateLimited is set when the requests-per-minute limit answered 429.
+	RateLimited bool
+}
+
+// Emulator is the in-memory Sequence API. It is an http.Handler serving under /api and is safe
+// for concurrent use, including its knobs and store accessors.
+type Emulator struct {
+	mu          sync.Mutex
+	cfg         config
+	validTypes  map[string]bool
+	rng         *rand.Rand
+	faultQueue  []FaultKind
+	bucket      tokenBucket
+	store       store
+	requests    []Request
+	typesSorted []string
+}
+
+// New returns an Emulator with no policies.
+func New(opts ...Option) *Emulator {
+	cfg := config{
+		clientID:          DefaultClientID,
+		clientSecret:      DefaultClientSecret,
+		faultKinds:        slices.Clone(FaultKinds),
+		notificationTypes: slices.Clone(DefaultNotificationTypes),
+		accountID:         DefaultAccountID,
+	}
+	for _, opt := range opts {
+		opt(&cfg)
+	}
+	seed := rand.Int64()
+	if cfg.faultSeed != nil {
+		seed = *cfg.faultSeed
+	}
+	e := &Emulator{
+		cfg:    cfg,
+		rng:    rand.New(rand.NewPCG(uint64(seed), uint64(seed)^0x9e3779b97f4a7c15)),
+		bucket: newTokenBucket(cfg.requestsPerMinute, time.Now()),
+		store:  newStore(),
+	}
+	e.setTypesLocked(cfg.notificationTypes)
+	return e
+}
+
+// SetLatency changes the per-request latency.
+func (e *Emulator) SetLatency(d time.Duration) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.cfg.latency = d
+}
+
+// SetFaults changes the fault rate and kinds (all kinds when none are given).
+func (e *Emulator) SetFaults(rate float64, kinds ...FaultKind) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.cfg.faultRate, e.cfg.faultKinds = clampRate(rate), faultKindsOrAll(kinds)
+}
+
+// SetFaultRetryAfter changes the Retry-After of injected 429 faults (see WithFaultRetryAfter).
+func (e *Emulator) SetFaultRetryAfter(d time.Duration) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.cfg.faultRetryAfter = d
+}
+
+// QueueFaults makes the next len(kinds) /api requests fail with these kinds, in order, before
+// any random fault is drawn: deterministic failures for tests ("503 once, then succeed").
+func (e *Emulator) QueueFaults(kinds ...FaultKind) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.faultQueue = append(e.faultQueue, kinds...)
+}
+
+// SetRequestsPerMinute changes the rate limit (0 = none) and refills the bucket.
+func (e *Emulator) SetRequestsPerMinute(n int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.cfg.requestsPerMinute = n
+	e.bucket = newTokenBucket(n, time.Now())
+}
+
+// SetOmitSecretOnRead switches whether GET and list leave out webhookSecret.
+func (e *Emulator) SetOmitSecretOnRead(omit bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.cfg.omitSecretOnRead = omit
+}
+
+// SetNotificationTypes replaces the set of valid notification types (Sequence changes it within
+// an API version); stored policies keep theirs.
+func (e *Emulator) SetNotificationTypes(types ...string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.setTypesLocked(types)
+}
+
+func (e *Emulator) setTypesLocked(types []string) {
+	e.cfg.notificationTypes = slices.Clone(types)
+	e.validTypes = make(map[string]bool, len(types))
+	for _, t := range types {
+		e.validTypes[t] = true
+	}
+}
+
+// Requests returns a copy of the request log, oldest first.
+func (e *Emulator) Requests() []Request {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return slices.Clone(e.requests)
+}
+
+// ResetRequests empties the request log.
+func (e *Emulator) ResetRequests() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.requests = nil
+}
+
+func clampRate(rate float64) float64 {
+	if math.IsNaN(rate) {
+		return 0
+	}
+	return min(1, max(0, rate))
+}
+
+func faultKindsOrAll(kinds []FaultKind) []FaultKind {
+	if len(kinds) == 0 {
+		return slices.Clone(FaultKinds)
+	}
+	return slices.Clone(kinds)
+}
+
+// statusWriter remembers the status written, for the request log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// ServeHTTP runs one request through latency, the rate limit and fault injection, then the API.
+func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	sw := &statusWriter{ResponseWriter: w}
+	entry := Request{Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.RawQuery}
+	defer func() {
+		if entry.Status == 0 && entry.Fault == "" {
+			entry.Status = sw.status
+		}
+		e.record(entry)
+	}()
+
+	// Every response names the version used; an unknown one is refused later, after auth.
+	version := r.Header.Get("Sequence-Version")
+	if !slices.Contains(SupportedAPIVersions, version) {
+		version = DefaultAPIVersion
+	}
+	w.Header().Set("Sequence-Version", version)
+
+	if entry.Path != "/api" && !strings.HasPrefix(entry.Path, "/api/") {
+		writeError(sw, http.StatusNotFound, "NotFound", "no such endpoint")
+		return
+	}
+
+	e.mu.Lock()
+	latency := e.cfg.latency
+	e.mu.Unlock()
+	if latency > 0 {
+		timer := time.NewTimer(latency)
+		select {
+		case <-timer.C:
+		case <-r.Context().Done():
+			timer.Stop()
+			return
+		}
+	}
+
+	e.mu.Lock()
+	retryAfter, allowed := e.bucket.take(time.Now())
+	var fault FaultKind
+	if allowed {
+		fault = e.drawFaultLocked()
+	}
+	faultRetryAfter := e.cfg.faultRetryAfter
+	e.mu.Unlock()
+	if !allowed {
+		entry.RateLimited = true
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
+		writeError(sw, http.StatusTooManyRequests, "TooManyRequests", "rate limit exceeded")
+		return
+	}
+
+	entry.Fault = fault
+	switch fault {
+	case Fault429:
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(faultRetryAfter.Seconds()))))
+		writeError(sw, http.StatusTooManyRequests, "TooManyRequests", "rate limit exceeded")
+		entry.Status = http.StatusTooManyRequests
+	case Fault500:
+		writeError(sw, http.StatusInternalServerError, "InternalServerError", "internal server error")
+		entry.Status = http.StatusInternalServerError
+	case Fault503:
+		// What a load balancer answers when the service behind it is down: not JSON.
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		sw.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = io.WriteString(sw, "<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>\n")
+		entry.Status = http.StatusServiceUnavailable
+	case FaultResetBeforeHandler:
+		// Read the whole request first so the client has sent it: the failure is ambiguous.
+		_, _ = io.Copy(io.Discard, r.Body)
+		resetConnection(w)
+	case FaultResetAfterCommit:
+		e.serveAPI(httptest.NewRecorder(), r)
+		resetConnection(w)
+	default:
+		e.serveAPI(sw, r)
+	}
+}
+
+// drawFaultLocked picks the fault for this request: a queued one first, else a random draw.
+func (e *Emulator) drawFaultLocked() FaultKind {
+	if len(e.faultQueue) > 0 {
+		k := e.faultQueue[0]
+		e.faultQueue = e.faultQueue[1:]
+		return k
+	}
+	if e.cfg.faultRate <= 0 || len(e.cfg.faultKinds) == 0 || e.rng.Float64() >= e.cfg.faultRate {
+		return ""
+	}
+	return e.cfg.faultKinds[e.rng.IntN(len(e.cfg.faultKinds))]
+}
+
+func (e *Emulator) record(entry Request) {
+	e.mu.Lock()
+	e.requests = append(e.requests, entry)
+	hook := e.cfg.onRequest
+	e.mu.Unlock()
+	if hook != nil {
+		hook(entry)
+	}
+}
+
+// Server is an Emulator listening on a loopback port, like httptest.Server.
+type Server struct {
+	*Emulator
+	// URL is the base URL including /api, e.g. http://127.0.0.1:41234/api.
+	URL string
+
+	httpServer *httptest.Server
+}
+
+// NewServer starts an Emulator on a loopback port; it is closed when the test ends.
+func NewServer(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	e := New(opts...)
+	hs := httptest.NewServer(e)
+	t.Cleanup(hs.Close)
+	return &Server{Emulator: e, URL: hs.URL + "/api", httpServer: hs}
+}
+
+// Close stops the server early (later requests cannot connect); the test's cleanup is then a
+// no-op.
+func (s *Server) Close() { s.httpServer.Close() }
