@@ -1,0 +1,239 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/sequencehq/terraform-provider-sequence/internal/sequence"
+)
+
+var (
+	_ datasource.DataSource              = &notificationPoliciesDataSource{}
+	_ datasource.DataSourceWithConfigure = &notificationPoliciesDataSource{}
+)
+
+// NewNotificationPoliciesDataSource returns the sequence_notification_policies data source, which
+// lists the policies of the account, optionally filtered.
+func NewNotificationPoliciesDataSource() datasource.DataSource {
+	return &notificationPoliciesDataSource{}
+}
+
+type notificationPoliciesDataSource struct {
+	data *providerData
+}
+
+type notificationPoliciesDataSourceModel struct {
+	Channel          types.String                     `tfsdk:"channel"`
+	NotificationType types.String                     `tfsdk:"notification_type"`
+	NameRegex        types.String                     `tfsdk:"name_regex"`
+	Policies         []notificationPolicySummaryModel `tfsdk:"policies"`
+	IDs              []string                         `tfsdk:"ids"`
+}
+
+// notificationPolicySummaryModel is one element of policies: a policy without its webhook secret,
+// so that listing policies never puts secrets in state.
+type notificationPolicySummaryModel struct {
+	ID                types.String `tfsdk:"id"`
+	Name              types.String `tfsdk:"name"`
+	Channel           types.String `tfsdk:"channel"`
+	Recipients        types.Set    `tfsdk:"recipients"`
+	NotificationTypes types.Set    `tfsdk:"notification_types"`
+	CreatedAt         types.String `tfsdk:"created_at"`
+	SequenceAccountID types.String `tfsdk:"sequence_account_id"`
+}
+
+// notificationPolicySummaryFromAPI goes through the one API-to-model mapping and drops the secret.
+func notificationPolicySummaryFromAPI(p *sequence.NotificationPolicy) notificationPolicySummaryModel {
+	m := notificationPolicyModelFromAPI(p, nil)
+	return notificationPolicySummaryModel{
+		ID:                m.ID,
+		Name:              m.Name,
+		Channel:           m.Channel,
+		Recipients:        m.Recipients,
+		NotificationTypes: m.NotificationTypes,
+		CreatedAt:         m.CreatedAt,
+		SequenceAccountID: m.SequenceAccountID,
+	}
+}
+
+func (d *notificationPoliciesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_notification_policies"
+}
+
+func (d *notificationPoliciesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists the Sequence notification policies of the account, optionally filtered by channel, " +
+			"notification type and a regular expression on the name. Results are ordered by name, then id, so the " +
+			"output only changes when the policies do. Webhook secrets are never returned; read one policy with the " +
+			"`sequence_notification_policy` data source for that.",
+		Attributes: map[string]schema.Attribute{
+			"channel": schema.StringAttribute{
+				MarkdownDescription: "Only policies on this channel: `WEBHOOK` or `EMAIL`. Unset means both.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.OneOf(sequence.ChannelWebhook, sequence.ChannelEmail)},
+			},
+			"notification_type": schema.StringAttribute{
+				MarkdownDescription: "Only policies that send this notification type, such as `INVOICE_ISSUED`, as " +
+					"decided by the Sequence API's own filter (which includes policies that send all types). " +
+					"A type this provider does not know is a warning, not an error, since Sequence adds types.",
+				Optional:   true,
+				Validators: []validator.String{notificationTypeFilterValidator{}},
+			},
+			"name_regex": schema.StringAttribute{
+				MarkdownDescription: "Only policies whose name matches this regular expression ([Go RE2 syntax]" +
+					"(https://pkg.go.dev/regexp/syntax)). It is unanchored: use `^` and `$` to match whole names, " +
+					"`(?i)` to ignore letter case.",
+				Optional:   true,
+				Validators: []validator.String{regexpValidator{}},
+			},
+			"policies": schema.ListNestedAttribute{
+				MarkdownDescription: "The matching policies, ordered by name, then id.",
+				Computed:            true,
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"id": schema.StringAttribute{
+							MarkdownDescription: "ID of the policy.",
+							Computed:            true,
+						},
+						"name": schema.StringAttribute{
+							MarkdownDescription: "Name of the policy (not necessarily unique).",
+							Computed:            true,
+						},
+						"channel": schema.StringAttribute{
+							MarkdownDescription: "How notifications are delivered: `WEBHOOK` or `EMAIL`.",
+							Computed:            true,
+						},
+						"recipients": schema.SetAttribute{
+							MarkdownDescription: "Webhook URLs (`WEBHOOK`) or e-mail addresses (`EMAIL`).",
+							ElementType:         types.StringType,
+							Computed:            true,
+						},
+						"notification_types": schema.SetAttribute{
+							MarkdownDescription: "Notification types the policy sends. Null means all types.",
+							ElementType:         types.StringType,
+							Computed:            true,
+						},
+						"created_at": schema.StringAttribute{
+							MarkdownDescription: "When the policy was created (ISO-8601, UTC).",
+							Computed:            true,
+						},
+						"sequence_account_id": schema.StringAttribute{
+							MarkdownDescription: "ID of the Sequence account that owns the policy.",
+							Computed:            true,
+						},
+					},
+				},
+			},
+			"ids": schema.ListAttribute{
+				MarkdownDescription: "IDs of the matching policies, in the same order as `policies`.",
+				ElementType:         types.StringType,
+				Computed:            true,
+			},
+		},
+	}
+}
+
+func (d *notificationPoliciesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	data, diags := providerDataFrom(req.ProviderData)
+	resp.Diagnostics.Append(diags...)
+	d.data = data
+}
+
+func (d *notificationPoliciesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var config notificationPoliciesDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client, diags := d.data.apiClient()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	filter := notificationPolicyFilter{channel: config.Channel.ValueString()}
+	if pattern := config.NameRegex.ValueString(); pattern != "" {
+		re, err := regexp.Compile(pattern)
+		if err != nil { // the validator has already reported it; this only guards Read on its own
+			resp.Diagnostics.AddAttributeError(path.Root("name_regex"), "Invalid regular expression", err.Error())
+			return
+		}
+		filter.nameRegex = re
+	}
+
+	all, err := client.ListNotificationPolicies(ctx, sequence.ListNotificationPoliciesOptions{
+		NotificationType: config.NotificationType.ValueString(),
+		PageSize:         100, // the API's maximum: fewest requests for large accounts
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot list notification policies", err.Error())
+		return
+	}
+
+	selected := selectNotificationPolicies(all, filter)
+	config.Policies = make([]notificationPolicySummaryModel, len(selected))
+	config.IDs = make([]string, len(selected))
+	for i := range selected {
+		config.Policies[i] = notificationPolicySummaryFromAPI(&selected[i])
+		config.IDs[i] = selected[i].ID
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
+}
+
+// regexpValidator rejects a string that is not a valid Go regular expression, at plan time.
+type regexpValidator struct{}
+
+var _ validator.String = regexpValidator{}
+
+func (regexpValidator) Description(context.Context) string {
+	return "must be a valid regular expression (Go RE2 syntax)"
+}
+
+func (v regexpValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (regexpValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := regexp.Compile(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid regular expression",
+			fmt.Sprintf("%q is not a valid regular expression (Go RE2 syntax, https://pkg.go.dev/regexp/syntax): %s",
+				req.ConfigValue.ValueString(), err))
+	}
+}
+
+// notificationTypeFilterValidator checks the notification_type filter: not empty, and a warning for
+// a name the provider does not know (worded by the resource's notificationTypeWarning).
+type notificationTypeFilterValidator struct{}
+
+var _ validator.String = notificationTypeFilterValidator{}
+
+func (notificationTypeFilterValidator) Description(context.Context) string {
+	return "must be a non-empty notification type name"
+}
+
+func (v notificationTypeFilterValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (notificationTypeFilterValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	t := req.ConfigValue.ValueString()
+	if t == "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid notification type",
+			"notification_type must not be an empty string; leave it unset to list policies of every type.")
+		return
+	}
+	if warning := notificationTypeWarning(t); warning != "" {
+		resp.Diagnostics.AddAttributeWarning(req.Path, "Unknown notification type", warning)
+	}
+}

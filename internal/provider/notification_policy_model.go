@@ -1,0 +1,137 @@
+package provider
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/sequencehq/terraform-provider-sequence/internal/sequence"
+)
+
+// notificationPolicyModel holds the attributes shared by every Terraform object that describes
+// one notification policy: the sequence_notification_policy resource and data source. Objects
+// with extra attributes (e.g. write-only inputs) embed it.
+type notificationPolicyModel struct {
+	ID                types.String `tfsdk:"id"`
+	Name              types.String `tfsdk:"name"`
+	Channel           types.String `tfsdk:"channel"`
+	Recipients        types.Set    `tfsdk:"recipients"`
+	NotificationTypes types.Set    `tfsdk:"notification_types"`
+	WebhookSecret     types.String `tfsdk:"webhook_secret"`
+	CreatedAt         types.String `tfsdk:"created_at"`
+	SequenceAccountID types.String `tfsdk:"sequence_account_id"`
+}
+
+// notificationPolicyModelFromAPI is the one mapping from an API policy to the Terraform model,
+// used by Create, Read, Update, import and the data sources.
+//
+// prior is what Terraform already holds for this policy (the plan during Create/Update, the state
+// during Read), or nil when there is none (data sources). From it the mapping keeps:
+//   - the spelling of e-mail recipients that the API returns in a different letter case, since
+//     Sequence compares addresses case-insensitively and a case-only difference is not a change;
+//   - the webhook secret: it cannot change without re-creating the policy, and the API may omit
+//     or mask it on reads, so the value learned at creation stays authoritative.
+func notificationPolicyModelFromAPI(p *sequence.NotificationPolicy, prior *notificationPolicyModel) notificationPolicyModel {
+	var priorRecipients []string
+	priorSecret := types.StringNull()
+	if prior != nil {
+		priorRecipients = knownStrings(prior.Recipients)
+		priorSecret = prior.WebhookSecret
+	}
+
+	recipients := p.Recipients
+	if p.Channel == sequence.ChannelEmail {
+		recipients = keepPriorSpelling(recipients, priorRecipients)
+	}
+
+	m := notificationPolicyModel{
+		ID:                types.StringValue(p.ID),
+		Name:              types.StringValue(p.Name),
+		Channel:           types.StringValue(p.Channel),
+		Recipients:        stringSet(recipients),
+		NotificationTypes: types.SetNull(types.StringType),
+		WebhookSecret:     types.StringNull(),
+		CreatedAt:         types.StringValue(p.CreatedAt),
+		SequenceAccountID: types.StringValue(p.SequenceAccountID),
+	}
+	// An empty list means the same as an absent one: the policy matches all types.
+	if len(p.NotificationTypes) > 0 {
+		m.NotificationTypes = stringSet(p.NotificationTypes)
+	}
+	switch {
+	case !priorSecret.IsNull() && !priorSecret.IsUnknown() && priorSecret.ValueString() != "":
+		m.WebhookSecret = priorSecret
+	case p.WebhookSecret != "" && !looksMasked(p.WebhookSecret):
+		m.WebhookSecret = types.StringValue(p.WebhookSecret)
+	}
+	return m
+}
+
+// createRequestFromModel builds the create request from a fully known plan.
+func createRequestFromModel(m notificationPolicyModel) sequence.CreateNotificationPolicyRequest {
+	req := sequence.CreateNotificationPolicyRequest{
+		Name:              m.Name.ValueString(),
+		Channel:           m.Channel.ValueString(),
+		Recipients:        knownStrings(m.Recipients),
+		NotificationTypes: knownStrings(m.NotificationTypes),
+	}
+	if !m.WebhookSecret.IsNull() && !m.WebhookSecret.IsUnknown() {
+		req.WebhookSecret = m.WebhookSecret.ValueString()
+	}
+	return req
+}
+
+// keepPriorSpelling replaces each address that matches a prior address case-insensitively with the
+// prior spelling.
+func keepPriorSpelling(recipients, prior []string) []string {
+	if len(prior) == 0 {
+		return recipients
+	}
+	byFold := make(map[string]string, len(prior))
+	for _, r := range prior {
+		byFold[strings.ToLower(r)] = r
+	}
+	out := make([]string, len(recipients))
+	for i, r := range recipients {
+		if spelling, ok := byFold[strings.ToLower(r)]; ok {
+			out[i] = spelling
+		} else {
+			out[i] = r
+		}
+	}
+	return out
+}
+
+// looksMasked reports whether a secret returned by the API is a redacted placeholder (such as
+// "whsec_****abcd") rather than the secret itself; such a value must never reach state.
+func looksMasked(secret string) bool {
+	return strings.Contains(secret, "***") || strings.ContainsRune(secret, '•') || strings.ContainsRune(secret, '…')
+}
+
+// stringSet builds a known set of strings. Exact duplicates, which a set cannot hold, are dropped.
+func stringSet(values []string) types.Set {
+	sorted := slices.Clone(values)
+	slices.Sort(sorted)
+	sorted = slices.Compact(sorted)
+	elems := make([]attr.Value, len(sorted))
+	for i, v := range sorted {
+		elems[i] = types.StringValue(v)
+	}
+	return types.SetValueMust(types.StringType, elems)
+}
+
+// knownStrings returns the known string elements of a set; nil for a null or unknown set.
+func knownStrings(s types.Set) []string {
+	if s.IsNull() || s.IsUnknown() {
+		return nil
+	}
+	var out []string
+	for _, e := range s.Elements() {
+		if v, ok := e.(types.String); ok && !v.IsNull() && !v.IsUnknown() {
+			out = append(out, v.ValueString())
+		}
+	}
+	return out
+}

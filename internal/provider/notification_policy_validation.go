@@ -1,0 +1,139 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/mail"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/sequencehq/terraform-provider-sequence/internal/sequence"
+)
+
+// Plan-time checks of notification policy values. They run in ValidateConfig and attribute
+// validators, before any API call, and never judge a value that is still unknown.
+
+// recipientProblem explains why recipient is not valid for channel, or returns "" when it is.
+// An unrecognised channel only gets the non-empty check (the channel validator reports it).
+func recipientProblem(channel, recipient string) string {
+	if recipient == "" {
+		return "a recipient must not be an empty string"
+	}
+	switch channel {
+	case sequence.ChannelEmail:
+		return emailProblem(recipient)
+	case sequence.ChannelWebhook:
+		return webhookURLProblem(recipient)
+	}
+	return ""
+}
+
+// emailProblem requires a bare address such as ops@example.com: no display name, no angle
+// brackets, no surrounding spaces.
+func emailProblem(s string) string {
+	addr, err := mail.ParseAddress(s)
+	if err != nil || !strings.Contains(s, "@") {
+		return fmt.Sprintf("%q is not a valid e-mail address; EMAIL policies take bare addresses such as ops@example.com", s)
+	}
+	if addr.Name != "" || addr.Address != s {
+		return fmt.Sprintf("%q must be a bare e-mail address such as ops@example.com, without a display name, angle brackets or spaces", s)
+	}
+	return ""
+}
+
+// webhookURLProblem requires an absolute https URL with a host.
+func webhookURLProblem(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return fmt.Sprintf("%q is not a valid URL; WEBHOOK policies take absolute https URLs such as https://hooks.example.com/sequence", s)
+	}
+	if !u.IsAbs() || u.Hostname() == "" {
+		return fmt.Sprintf("%q is not an absolute URL; WEBHOOK policies take absolute https URLs such as https://hooks.example.com/sequence", s)
+	}
+	if u.Scheme != "https" {
+		return fmt.Sprintf("%q uses %s; Sequence only delivers webhooks to https URLs", s, u.Scheme)
+	}
+	return ""
+}
+
+// caseInsensitiveDuplicates returns groups of e-mail addresses that differ only in letter case,
+// which Sequence treats as one recipient. Groups and their members are sorted.
+func caseInsensitiveDuplicates(addresses []string) [][]string {
+	byFold := make(map[string][]string)
+	for _, a := range addresses {
+		k := strings.ToLower(a)
+		if !slices.Contains(byFold[k], a) {
+			byFold[k] = append(byFold[k], a)
+		}
+	}
+	var groups [][]string
+	for _, group := range byFold {
+		if len(group) > 1 {
+			slices.Sort(group)
+			groups = append(groups, group)
+		}
+	}
+	slices.SortFunc(groups, func(a, b []string) int { return strings.Compare(a[0], b[0]) })
+	return groups
+}
+
+// notificationTypeWarning explains why t is worth a second look, or returns "" for a known type.
+// Unknown names are warnings only: Sequence adds types within an API version, so the provider's
+// list goes stale, and the value is sent to the API as written.
+func notificationTypeWarning(t string) string {
+	if slices.Contains(sequence.KnownNotificationTypes, t) {
+		return ""
+	}
+	msg := fmt.Sprintf("%q is not a notification type this provider version knows. It is sent to Sequence as written: "+
+		"Sequence adds types within an API version, so it may be new, but if Sequence does not know it either the apply fails.", t)
+	if upper := strings.ToUpper(t); upper != t && slices.Contains(sequence.KnownNotificationTypes, upper) {
+		msg += fmt.Sprintf(" Did you mean %q? Type names are upper case.", upper)
+	}
+	return msg
+}
+
+// notificationTypesValidator checks notification_types: not an empty set (null means all types),
+// no empty names, and a warning for names the provider does not know.
+type notificationTypesValidator struct{}
+
+var _ validator.Set = notificationTypesValidator{}
+
+func (notificationTypesValidator) Description(context.Context) string {
+	return "must be null (all types) or a non-empty set of notification type names"
+}
+
+func (v notificationTypesValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (notificationTypesValidator) ValidateSet(_ context.Context, req validator.SetRequest, resp *validator.SetResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	elems := req.ConfigValue.Elements()
+	if len(elems) == 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Empty notification_types",
+			"notification_types is an empty set, which would match no events. To receive every notification type, "+
+				"leave notification_types unset (null means all types, including ones Sequence adds later); "+
+				"otherwise list at least one type.")
+		return
+	}
+	for _, e := range elems {
+		s, ok := e.(types.String)
+		if !ok || s.IsNull() || s.IsUnknown() {
+			continue
+		}
+		elemPath := req.Path.AtSetValue(s)
+		if s.ValueString() == "" {
+			resp.Diagnostics.AddAttributeError(elemPath, "Invalid notification type", "a notification type must not be an empty string")
+			continue
+		}
+		if warning := notificationTypeWarning(s.ValueString()); warning != "" {
+			resp.Diagnostics.AddAttributeWarning(elemPath, "Unknown notification type", warning)
+		}
+	}
+}
