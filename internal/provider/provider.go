@@ -170,7 +170,10 @@ func (p *sequenceProvider) Resources(_ context.Context) []func() resource.Resour
 }
 
 func (p *sequenceProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		NewNotificationPolicyDataSource,
+		NewNotificationPoliciesDataSource,
+	}
 }
 
 // providerSettings is the provider configuration after environment fallbacks and defaults.
