@@ -28,6 +28,12 @@ func call(t *testing.T, srv *Server, method, path string, body any, edit ...func
 }
 
 func send(srv *Server, method, path string, body any, edit ...func(*http.Request)) (response, error) {
+	return sendWith(http.DefaultClient, srv, method, path, body, edit...)
+}
+
+// sendWith is send through a given client, e.g. one without keep-alives: Go's transport silently
+// retries an idempotent request once when a reused connection is reset.
+func sendWith(client *http.Client, srv *Server, method, path string, body any, edit ...func(*http.Request)) (response, error) {
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -53,7 +59,7 @@ func send(srv *Server, method, path string, body any, edit ...func(*http.Request
 	for _, f := range edit {
 		f(req)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		return response{}, err
 	}

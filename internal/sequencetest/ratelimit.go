@@ -35,5 +35,5 @@ func (b *tokenBucket) take(now time.Time) (retryAfterSeconds int, ok bool) {
 		return 0, true
 	}
 	wait := (1 - b.tokens) / rate
-	return max(1, int(math.Ceil(wait))), false
+	return max(1, int(math.Ceil(wait-1e-9))), false // tolerate float noise: 2.0000001s is 2s
 }
