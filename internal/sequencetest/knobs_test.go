@@ -189,7 +189,9 @@ func TestTokenBucket(t *testing.T) {
 func TestOmitSecretOnRead(t *testing.T) {
 	srv := NewServer(t)
 	p := create(t, srv, createBody{Name: "h", Channel: "WEBHOOK", Recipients: []string{"https://a.example"}})
-	get := func() wirePolicy { return call(t, srv, "GET", "/notifications/policies/"+p.ID, nil).expect(t, http.StatusOK).policy(t) }
+	get := func() wirePolicy {
+		return call(t, srv, "GET", "/notifications/policies/"+p.ID, nil).expect(t, http.StatusOK).policy(t)
+	}
 	list := func() wirePolicy {
 		return call(t, srv, "GET", "/notifications/policies", nil).expect(t, http.StatusOK).list(t).Items[0]
 	}
