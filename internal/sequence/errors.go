@@ -222,12 +222,17 @@ func truncateRunes(s string, n int) string {
 	return string([]rune(s)[:n]) + "…"
 }
 
-// redactSecrets replaces every occurrence of each secret in s.
+// generatedWebhookSecret matches secrets in the form Sequence generates, for
+// text (an echoed body, say) that may carry one this client never saw.
+var generatedWebhookSecret = regexp.MustCompile(`whsec_[A-Za-z0-9_\-]{8,}`)
+
+// redactSecrets replaces every occurrence of each secret, and anything that
+// looks like a generated webhook secret, in s.
 func redactSecrets(s string, secrets []string) string {
 	for _, secret := range secrets {
 		if secret != "" && strings.Contains(s, secret) {
 			s = strings.ReplaceAll(s, secret, "[REDACTED]")
 		}
 	}
-	return s
+	return generatedWebhookSecret.ReplaceAllString(s, "whsec_[REDACTED]")
 }

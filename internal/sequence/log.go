@@ -26,6 +26,7 @@ func (c *Client) logContext(ctx context.Context, callSecrets []string) context.C
 		}
 	}
 	ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, LogSubsystem, mask...)
+	ctx = tflog.SubsystemMaskAllFieldValuesRegexes(ctx, LogSubsystem, generatedWebhookSecret)
 	return tflog.SubsystemMaskMessageStrings(ctx, LogSubsystem, mask...)
 }
 
