@@ -152,7 +152,10 @@ func TestOperationsUseTheDocumentedMethodsPathsAndBodies(t *testing.T) {
 		}, "POST", "/api/notifications/policies", `{"name":"n","channel":"WEBHOOK","recipients":["https://x.example/h"],"notificationTypes":["INVOICE_ISSUED"],"webhookSecret":"whsec_abc"}`},
 		{"delete removes one policy by id", func() error { _, err := c.DeleteNotificationPolicy(ctx, "p1"); return err },
 			"DELETE", "/api/notifications/policies/p1", ""},
-		{"add recipients posts the list", func() error { _, err := c.AddRecipients(ctx, "p1", []string{"a@example.com", "b@example.com"}); return err },
+		{"add recipients posts the list", func() error {
+			_, err := c.AddRecipients(ctx, "p1", []string{"a@example.com", "b@example.com"})
+			return err
+		},
 			"POST", "/api/notifications/policies/p1/recipients", `{"recipients":["a@example.com","b@example.com"]}`},
 		{"remove recipient deletes one element", func() error { _, err := c.RemoveRecipient(ctx, "p1", "a@example.com"); return err },
 			"DELETE", "/api/notifications/policies/p1/recipients/a%40example.com", ""},

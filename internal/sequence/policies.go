@@ -214,7 +214,7 @@ func (c *Client) findCreatedPolicy(ctx context.Context, call *apiCall, req Creat
 			"id":        p.ID,
 			"cause":     cause.Error(),
 		})
-		if p.WebhookSecret == "" && req.WebhookSecret == "" {
+		if p.Channel == ChannelWebhook && p.WebhookSecret == "" && req.WebhookSecret == "" {
 			// Lists may omit secrets; a read may still carry the generated one.
 			if full, err := c.GetNotificationPolicy(ctx, p.ID); err == nil && full.ID == p.ID {
 				p = *full
