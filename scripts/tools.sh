@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Prints the path of a pinned CLI, building it from its module under tools/ the first time.
+#
+#   scripts/tools.sh terraform|tofu|tfplugindocs|golangci-lint|goreleaser
+#
+# Each CLI is pinned in tools/<name>/go.mod and built with the local Go toolchain into
+# ${SEQUENCE_TOOLS_CACHE:-$HOME/.cache/terraform-provider-sequence}/bin/<name>-<version>,
+# outside the repository, and reused from there. Nothing is downloaded but Go modules:
+# release sites are not needed (and are unreachable on some build machines).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bindir="${SEQUENCE_TOOLS_CACHE:-$HOME/.cache/terraform-provider-sequence}/bin"
+
+usage() {
+	echo "usage: $0 terraform|tofu|tfplugindocs|golangci-lint|goreleaser" >&2
+	exit 2
+}
+
+[[ $# -eq 1 ]] || usage
+name="$1"
+
+# module: whose version in tools/<name>/go.mod is the pin; package: what to build.
+ldflags=""
+case "$name" in
+terraform) module=github.com/hashicorp/terraform package=$module ;;
+tofu) module=github.com/opentofu/opentofu package=$module/cmd/tofu ;;
+tfplugindocs) module=github.com/hashicorp/terraform-plugin-docs package=$module/cmd/tfplugindocs ;;
+golangci-lint) module=github.com/golangci/golangci-lint/v2 package=$module/cmd/golangci-lint ;;
+goreleaser) module=github.com/goreleaser/goreleaser/v2 package=$module ;;
+*) usage ;;
+esac
+# Release builds of both CLIs link with version.dev=no; without it they call themselves "1.8.5-dev".
+case "$name" in
+terraform | tofu) ldflags="-X $module/version.dev=no" ;;
+esac
+
+moddir="$root/tools/$name"
+version="$(awk -v m="$module" '$1 == m { print $2; exit } $1 == "require" && $2 == m { print $3; exit }' "$moddir/go.mod")"
+if [[ -z "$version" ]]; then
+	echo "tools.sh: $module is not required by $moddir/go.mod" >&2
+	exit 1
+fi
+bin="$bindir/$name-${version#v}"
+
+if [[ ! -x "$bin" ]]; then
+	mkdir -p "$bindir"
+	echo "tools.sh: building $name ${version} from tools/$name into $bindir (first use only; large CLIs take several minutes)" >&2
+	start=$SECONDS
+	# Build under a temporary name so an interrupted build never leaves a broken binary behind.
+	tmp="$bin.tmp.$$"
+	trap 'rm -f "$tmp"' EXIT
+	go build -C "$moddir" -trimpath -ldflags "$ldflags" -o "$tmp" "$package"
+	mv -f "$tmp" "$bin"
+	trap - EXIT
+	echo "tools.sh: built $bin in $((SECONDS - start))s" >&2
+fi
+
+echo "$bin"
