@@ -6,7 +6,24 @@
 // acceptance tests, `make demo` and local development (see cmd/sequence-emulator), so it is an
 // independent implementation of the server and imports nothing from the client package.
 //
-// Knobs for tests: per-request latency, fault injection (random by rate and kind, or queued with
-// QueueFaults), a requests-per-minute limit, a switch that omits webhookSecret on reads, a request
-// log, and direct access to the stored policies for out-of-band (drift) changes.
+// Each request under /api goes through, in order: latency; the requests-per-minute limit (429
+// with the real wait in Retry-After); fault injection (a queued fault from QueueFaults, else a
+// random draw by rate and kind); Basic authentication (401); the Sequence-Version check (400
+// UnrecognisedApiVersion); then the endpoint. Faults and the limit therefore apply to every /api
+// request, authenticated or not. Every response carries a Sequence-Version header.
+//
+// Choices the contract leaves to the emulator:
+//   - An injected 429 sends "Retry-After: 0" unless WithFaultRetryAfter says otherwise, so tests
+//     of retries stay fast; the header is still present to be parsed.
+//   - An injected 503 has an HTML body, as a load balancer would send: clients must cope with
+//     error bodies that are not JSON. 500 uses the {"error":{"type","message"}} shape.
+//   - The list's notificationType filter includes all-types policies (they receive every type);
+//     an empty value means no filter; an unknown type is a 400.
+//   - List order is creation order; cursors are standard base64 (they can hold '+', '/', '='),
+//     and stay valid when the policy they point at is deleted.
+//   - Request bodies must be application/json (else 415), one object, with exactly the documented
+//     keys (case-sensitive); validation reports every invalid field at once, keyed like
+//     "recipients[1]".
+//   - A webhook recipient must parse with net/url as an absolute https URL with a host: raw
+//     spaces and non-ASCII are accepted, but a '%' in the path must start a valid escape.
 package sequencetest

@@ -334,6 +334,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		e.serveAPI(httptest.NewRecorder(), r)
 		resetConnection(w)
 	default:
+		entry.Fault = "" // no fault, or a kind this emulator does not know: serve normally
 		e.serveAPI(sw, r)
 	}
 }
