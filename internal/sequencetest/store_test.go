@@ -156,3 +156,23 @@ func exercisePolicy(srv *Server, tag string) error {
 	}
 	return nil
 }
+
+func TestNotificationTypeSetAndAccountID(t *testing.T) {
+	srv := NewServer(t, WithNotificationTypes("PAYMENT_RECEIVED", "INVOICE_ISSUED"), WithAccountID("acct-1"))
+	p := create(t, srv, createBody{Name: "n", Channel: "EMAIL", Recipients: []string{"a@example.com"}, NotificationTypes: []string{"PAYMENT_RECEIVED"}})
+	if p.SequenceAccountID != "acct-1" {
+		t.Errorf("sequenceAccountId = %q", p.SequenceAccountID)
+	}
+	call(t, srv, "POST", "/notifications/policies", createBody{Name: "n", Channel: "EMAIL", Recipients: []string{"a@example.com"}, NotificationTypes: []string{"CUSTOMER_CREATED"}}).
+		expect(t, http.StatusBadRequest)
+
+	// Sequence retires a type within the version: new uses are refused, stored policies keep it.
+	srv.SetNotificationTypes("INVOICE_ISSUED")
+	call(t, srv, "POST", "/notifications/policies/"+p.ID+"/notification-types", map[string]any{"notificationTypes": []string{"PAYMENT_RECEIVED"}}).
+		expect(t, http.StatusBadRequest)
+	call(t, srv, "GET", "/notifications/policies?notificationType=PAYMENT_RECEIVED", nil).expect(t, http.StatusBadRequest)
+	if got := call(t, srv, "GET", "/notifications/policies/"+p.ID, nil).policy(t); !slices.Equal(got.NotificationTypes, []string{"PAYMENT_RECEIVED"}) {
+		t.Errorf("stored types = %v", got.NotificationTypes)
+	}
+	call(t, srv, "DELETE", "/notifications/policies/"+p.ID+"/notification-types/PAYMENT_RECEIVED", nil).expect(t, http.StatusOK)
+}
