@@ -47,7 +47,7 @@ func (d *notificationPolicyDataSource) Schema(_ context.Context, _ datasource.Sc
 				Validators: []validator.String{
 					stringvalidator.LengthAtLeast(1),
 					// On id only, so a missing or doubled selector is reported once.
-					stringvalidator.ExactlyOneOf(path.MatchRoot("name")),
+					stringvalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("name")),
 				},
 			},
 			"name": schema.StringAttribute{
