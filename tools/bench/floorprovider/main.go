@@ -1,0 +1,195 @@
+// Command floorprovider is the benchmark's plugin floor: a terraform-plugin-framework provider
+// with the same type names and schema as the Sequence provider's sequence_notification_policy,
+// which answers every call from memory and never makes a network request. The time Terraform
+// spends with it is what a perfect provider could reach; the gap between it and the real
+// provider is the provider's own cost.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	providerschema "github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+func main() {
+	// The address only matters in debug mode; the benchmark reaches this binary through a
+	// dev_overrides entry for the Sequence provider's own address.
+	err := providerserver.Serve(context.Background(), func() provider.Provider { return &floorProvider{} },
+		providerserver.ServeOpts{Address: "registry.terraform.io/sequencehq/sequence"})
+	if err != nil {
+		log.Fatal(err)
+	}
+}
+
+type floorProvider struct{}
+
+var _ provider.Provider = &floorProvider{}
+
+func (p *floorProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "sequence"
+	resp.Version = "floor"
+}
+
+// Schema accepts the Sequence provider's configuration so the same HCL drives both; the values
+// are ignored.
+func (p *floorProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = providerschema.Schema{
+		Attributes: map[string]providerschema.Attribute{
+			"endpoint":            providerschema.StringAttribute{Optional: true},
+			"client_id":           providerschema.StringAttribute{Optional: true},
+			"client_secret":       providerschema.StringAttribute{Optional: true, Sensitive: true},
+			"max_retries":         providerschema.Int64Attribute{Optional: true},
+			"requests_per_minute": providerschema.Int64Attribute{Optional: true},
+		},
+	}
+}
+
+func (p *floorProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
+}
+
+func (p *floorProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{func() resource.Resource { return &floorPolicy{} }}
+}
+
+func (p *floorProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
+
+type floorPolicy struct{}
+
+var _ resource.Resource = &floorPolicy{}
+
+type floorPolicyModel struct {
+	ID                types.String `tfsdk:"id"`
+	Name              types.String `tfsdk:"name"`
+	Channel           types.String `tfsdk:"channel"`
+	Recipients        types.Set    `tfsdk:"recipients"`
+	NotificationTypes types.Set    `tfsdk:"notification_types"`
+	WebhookSecret     types.String `tfsdk:"webhook_secret"`
+	CreatedAt         types.String `tfsdk:"created_at"`
+	SequenceAccountID types.String `tfsdk:"sequence_account_id"`
+}
+
+func (r *floorPolicy) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_notification_policy"
+}
+
+// Schema mirrors sequence_notification_policy: the same attributes, kinds, validators of the same
+// cost class and the same plan modifiers, so Terraform does the same work per instance.
+func (r *floorPolicy) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	resp.Schema = schema.Schema{
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{Computed: true, PlanModifiers: keep},
+			"name": schema.StringAttribute{
+				Required:      true,
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"channel": schema.StringAttribute{
+				Required:      true,
+				Validators:    []validator.String{stringvalidator.OneOf("EMAIL", "WEBHOOK")},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"recipients": schema.SetAttribute{
+				Required:    true,
+				ElementType: types.StringType,
+				Validators:  []validator.Set{setvalidator.SizeAtLeast(1)},
+			},
+			"notification_types": schema.SetAttribute{
+				Optional:    true,
+				ElementType: types.StringType,
+				Validators:  []validator.Set{setvalidator.SizeAtLeast(1)},
+			},
+			"webhook_secret": schema.StringAttribute{
+				Optional:      true,
+				Computed:      true,
+				Sensitive:     true,
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+				PlanModifiers: []planmodifier.String{secretPlanModifier{}},
+			},
+			"created_at":          schema.StringAttribute{Computed: true, PlanModifiers: keep},
+			"sequence_account_id": schema.StringAttribute{Computed: true, PlanModifiers: keep},
+		},
+	}
+}
+
+// secretPlanModifier keeps an existing secret and plans none for a new EMAIL policy, as the
+// Sequence provider does.
+type secretPlanModifier struct{}
+
+func (secretPlanModifier) Description(context.Context) string { return "keeps the secret in state" }
+
+func (m secretPlanModifier) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (secretPlanModifier) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if !req.ConfigValue.IsNull() {
+		return
+	}
+	if !req.State.Raw.IsNull() {
+		resp.PlanValue = req.StateValue
+		return
+	}
+	var channel types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("channel"), &channel)...)
+	if channel.ValueString() == "EMAIL" {
+		resp.PlanValue = types.StringNull()
+	}
+}
+
+func (r *floorPolicy) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m floorPolicyModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	m.ID = types.StringValue(randomID())
+	m.CreatedAt = types.StringValue(time.Now().UTC().Format("2006-01-02T15:04:05.000Z"))
+	m.SequenceAccountID = types.StringValue("floor-account")
+	if m.WebhookSecret.IsUnknown() {
+		m.WebhookSecret = types.StringValue("whsec_" + randomHex(16))
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// Read returns the prior state unchanged: the framework pre-fills resp.State with it.
+func (r *floorPolicy) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
+
+func (r *floorPolicy) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var m floorPolicyModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *floorPolicy) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func randomID() string {
+	h := randomHex(16)
+	return fmt.Sprintf("%s-%s-%s-%s-%s", h[0:8], h[8:12], h[12:16], h[16:20], h[20:32])
+}

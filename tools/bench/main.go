@@ -1,0 +1,269 @@
+// Command bench measures the Sequence provider at scale and writes BENCHMARKS.md (`make bench`).
+//
+// It drives the real Terraform and OpenTofu CLIs, through a development override (no
+// `terraform init`), against the Sequence emulator served in-process, through six phases on N
+// policies: create all, add a recipient to each, plan with no change, remove a recipient from
+// each, change a type on each, destroy all. For each phase it records the median wall time, the
+// API requests by endpoint against the minimum the phase needs, and the provider process's peak
+// RSS; it measures two floors in the same run (terraform_data, no plugin at all, and a
+// from-memory framework provider with the same schema) and the provider under 25 ms of API
+// latency and under a 600 requests/minute limit.
+//
+//	go run ./tools/bench                 # the full run behind make bench (about 15 minutes on 2 cores)
+//	go run ./tools/bench -quick          # 20 policies, 1 run, Terraform only; prints, writes nothing
+//	go run ./tools/bench -n 100 -runs 1 -cli tofu -out ''
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+type options struct {
+	counts        []int
+	runs          int
+	clis          []string
+	terraformPath string
+	tofuPath      string
+	floors        bool
+	variantCLI    string
+	latency       time.Duration
+	latencyN      int
+	latencyRuns   int
+	rpm           int
+	rateLimitN    int
+	rateLimitRuns int
+	schemaRuns    int
+	out           string
+	keep          bool
+}
+
+func parseFlags(args []string) (options, error) {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	var o options
+	counts := fs.String("n", "100,500", "comma-separated policy counts")
+	clis := fs.String("cli", "terraform,tofu", "comma-separated CLIs: terraform, tofu")
+	quick := fs.Bool("quick", false, "development preset: -n 20 -runs 1 -cli terraform, variants on 20 policies, no BENCHMARKS.md unless -out is given")
+	fs.IntVar(&o.runs, "runs", 3, "runs per phase at zero latency; wall times are their median")
+	fs.StringVar(&o.terraformPath, "terraform", "", "Terraform binary (default: the pinned one from scripts/tools.sh)")
+	fs.StringVar(&o.tofuPath, "tofu", "", "OpenTofu binary (default: the pinned one from scripts/tools.sh)")
+	fs.BoolVar(&o.floors, "floors", true, "measure the plugin floor and terraform_data floor")
+	fs.StringVar(&o.variantCLI, "variant-cli", "terraform", "CLI for the latency and rate-limit variants")
+	fs.DurationVar(&o.latency, "latency", 25*time.Millisecond, "emulator latency per request in the latency variant")
+	fs.IntVar(&o.latencyN, "latency-n", 100, "policies in the latency variant (0 skips it)")
+	fs.IntVar(&o.latencyRuns, "latency-runs", 3, "runs of the latency variant")
+	fs.IntVar(&o.rpm, "rpm", 600, "requests per minute in the rate-limit variant (emulator limit and provider requests_per_minute)")
+	fs.IntVar(&o.rateLimitN, "rate-limit-n", 100, "policies in the rate-limit variant (0 skips it)")
+	fs.IntVar(&o.rateLimitRuns, "rate-limit-runs", 1, "runs of the rate-limit variant (each is bound by the rate, so it varies little)")
+	fs.IntVar(&o.schemaRuns, "schema-runs", 5, "runs of `providers schema -json` per CLI and subject")
+	fs.StringVar(&o.out, "out", "BENCHMARKS.md", "report file, relative to the repository root ('' = print only)")
+	fs.BoolVar(&o.keep, "keep", false, "keep the working directory (configurations, states, CLI output)")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if *quick {
+		defaults := map[string]func(){
+			"n":            func() { *counts = "20" },
+			"runs":         func() { o.runs = 1 },
+			"cli":          func() { *clis = "terraform" },
+			"latency-n":    func() { o.latencyN = 20 },
+			"latency-runs": func() { o.latencyRuns = 1 },
+			"rate-limit-n": func() { o.rateLimitN = 20 },
+			"schema-runs":  func() { o.schemaRuns = 2 },
+			"out":          func() { o.out = "" },
+		}
+		for name, apply := range defaults {
+			if !set[name] {
+				apply()
+			}
+		}
+	}
+	for _, s := range strings.Split(*counts, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			return o, fmt.Errorf("-n: %q is not a positive policy count", s)
+		}
+		o.counts = append(o.counts, n)
+	}
+	for _, s := range strings.Split(*clis, ",") {
+		s = strings.TrimSpace(s)
+		if s != "terraform" && s != "tofu" {
+			return o, fmt.Errorf("-cli: %q is neither terraform nor tofu", s)
+		}
+		o.clis = append(o.clis, s)
+	}
+	if o.runs < 1 || o.latencyRuns < 1 || o.rateLimitRuns < 1 || o.schemaRuns < 1 {
+		return o, fmt.Errorf("run counts must be at least 1")
+	}
+	return o, nil
+}
+
+func main() {
+	o, err := parseFlags(os.Args[1:])
+	if err != nil {
+		os.Exit(2)
+	}
+	if err := run(o, os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(o options, args []string) error {
+	started := time.Now()
+	root, err := repositoryRoot()
+	if err != nil {
+		return err
+	}
+	machine := describeMachine(root)
+
+	work, err := os.MkdirTemp("", "sequence-bench-")
+	if err != nil {
+		return err
+	}
+	if o.keep {
+		fmt.Println("working directory:", work)
+	} else {
+		defer os.RemoveAll(work)
+	}
+
+	h := &harness{workDir: work, logf: func(format string, a ...any) { fmt.Printf(format, a...) }}
+	fmt.Println("building the provider, the plugin floor and the plugin launcher")
+	if err := h.build(root); err != nil {
+		return err
+	}
+
+	clis := map[string]cli{}
+	var order []cli
+	for _, name := range o.clis {
+		path := o.terraformPath
+		if name == "tofu" {
+			path = o.tofuPath
+		}
+		c, err := resolveCLI(root, name, path)
+		if err != nil {
+			return err
+		}
+		clis[name] = c
+		order = append(order, c)
+	}
+	variantCLI, ok := clis[o.variantCLI]
+	if !ok && (o.latencyN > 0 || o.rateLimitN > 0) {
+		c, err := resolveCLI(root, o.variantCLI, map[string]string{"terraform": o.terraformPath, "tofu": o.tofuPath}[o.variantCLI])
+		if err != nil {
+			return err
+		}
+		variantCLI = c
+	}
+
+	results := &benchResults{Started: started, Machine: machine, CLIs: order, Options: o,
+		Command: reproduceCommand(args), Schema: map[string][]schemaResult{}}
+
+	for _, c := range order {
+		results.Schema[c.Name] = h.measureSchema(c, o.schemaRuns)
+	}
+	subjects := []subject{subjectProvider}
+	if o.floors {
+		subjects = append(subjects, subjectPluginFloor, subjectTerraformDat)
+	}
+	for _, c := range order {
+		for _, n := range o.counts {
+			g, err := h.runGroup(groupSpec{CLI: c, N: n, Variant: variant{Name: "zero latency"}, Subjects: subjects, Runs: o.runs})
+			if err != nil {
+				return err
+			}
+			results.Groups = append(results.Groups, g)
+		}
+	}
+	if o.latencyN > 0 {
+		v := variant{Name: fmt.Sprintf("%s latency per request", o.latency), Latency: o.latency}
+		g, err := h.runGroup(groupSpec{CLI: variantCLI, N: o.latencyN, Variant: v, Subjects: []subject{subjectProvider}, Runs: o.latencyRuns})
+		if err != nil {
+			return err
+		}
+		results.Groups = append(results.Groups, g)
+	}
+	if o.rateLimitN > 0 {
+		v := variant{Name: fmt.Sprintf("%d requests/minute limit", o.rpm), RequestsPerMinute: o.rpm}
+		g, err := h.runGroup(groupSpec{CLI: variantCLI, N: o.rateLimitN, Variant: v, Subjects: []subject{subjectProvider}, Runs: o.rateLimitRuns})
+		if err != nil {
+			return err
+		}
+		results.Groups = append(results.Groups, g)
+	}
+	results.Duration = time.Since(started)
+
+	report := results.markdown()
+	fmt.Println()
+	fmt.Println(report)
+	if o.out != "" {
+		path := o.out
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(root, path)
+		}
+		if err := os.WriteFile(path, []byte(report), 0o644); err != nil {
+			return err
+		}
+		fmt.Println("wrote", path)
+	}
+	fmt.Printf("bench finished in %s\n", results.Duration.Round(time.Second))
+	return nil
+}
+
+// build compiles the provider exactly as main.go ships it, the plugin floor, and the launcher
+// that the development override points at.
+func (h *harness) build(root string) error {
+	h.providerBin = filepath.Join(h.workDir, "bin", "terraform-provider-sequence")
+	h.floorBin = filepath.Join(h.workDir, "bin", "floorprovider")
+	overrideDir := filepath.Join(h.workDir, "override")
+	builds := []struct{ out, pkg string }{
+		{h.providerBin, "."},
+		{h.floorBin, "./tools/bench/floorprovider"},
+		// Named like the provider: the CLI runs the file in the override directory whose name
+		// starts with terraform-provider-sequence.
+		{filepath.Join(overrideDir, "terraform-provider-sequence"), "./tools/bench/pluginlauncher"},
+	}
+	for _, b := range builds {
+		cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-X main.version=bench", "-o", b.out, b.pkg)
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("go build %s: %w\n%s", b.pkg, err, out)
+		}
+	}
+	h.cliConfigPath = filepath.Join(h.workDir, "cli.tfrc")
+	return writeCLIConfig(h.cliConfigPath, overrideDir)
+}
+
+func repositoryRoot() (string, error) {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %w", err)
+	}
+	mod := strings.TrimSpace(string(out))
+	if mod == "" || mod == os.DevNull {
+		return "", fmt.Errorf("run the benchmark from inside the repository (go run ./tools/bench)")
+	}
+	return filepath.Dir(mod), nil
+}
+
+func reproduceCommand(args []string) string {
+	if len(args) == 0 {
+		return "make bench   # = go run ./tools/bench"
+	}
+	quoted := make([]string, len(args))
+	for i, a := range args {
+		quoted[i] = a
+		if a == "" || strings.ContainsAny(a, " '\"") {
+			quoted[i] = strconv.Quote(a)
+		}
+	}
+	return "go run ./tools/bench " + strings.Join(quoted, " ")
+}

@@ -1,0 +1,332 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/sequencehq/terraform-provider-sequence/internal/sequencetest"
+)
+
+// variant is an emulator setting under which a group is measured.
+type variant struct {
+	Name              string
+	Latency           time.Duration
+	RequestsPerMinute int // emulator limit and provider requests_per_minute; 0 = none
+}
+
+func (v variant) slug() string {
+	switch {
+	case v.RequestsPerMinute > 0:
+		return fmt.Sprintf("rpm%d", v.RequestsPerMinute)
+	case v.Latency > 0:
+		return "latency" + v.Latency.String()
+	}
+	return "zero"
+}
+
+// groupSpec is a set of measurements sharing a CLI, a policy count and an emulator setting.
+type groupSpec struct {
+	CLI      cli
+	N        int
+	Variant  variant
+	Subjects []subject
+	Runs     int
+}
+
+// phaseRun is one phase of one run.
+type phaseRun struct {
+	Wall     time.Duration
+	Requests requestCounts
+	Plugins  []processReport
+	Err      string
+}
+
+// groupResult holds every run of every subject: Runs[subject][phase][run].
+type groupResult struct {
+	Spec groupSpec
+	Runs map[subject][][]phaseRun
+}
+
+// processReport is a line the plugin launcher writes (tools/bench/pluginlauncher ProcessReport).
+type processReport struct {
+	PID             int     `json:"pid"`
+	LifetimeMillis  float64 `json:"lifetime_ms"`
+	SchemaServedMs  float64 `json:"schema_served_ms"`
+	MaxRSSKilobytes int64   `json:"max_rss_kb"`
+	ExitCode        int     `json:"exit_code"`
+	Signal          string  `json:"signal"`
+}
+
+// harness holds what every measurement shares.
+type harness struct {
+	workDir       string
+	cliConfigPath string
+	providerBin   string
+	floorBin      string
+	verbose       bool
+	logf          func(format string, args ...any)
+}
+
+func (h *harness) environment(emu *emulatorServer, s subject, reportPath string) []string {
+	env := append(cleanEnvironment(),
+		"TF_CLI_CONFIG_FILE="+h.cliConfigPath,
+		"TF_IN_AUTOMATION=1",
+		"CHECKPOINT_DISABLE=1",
+		"BENCH_PLUGIN_REPORT="+reportPath,
+	)
+	if emu != nil {
+		env = append(env,
+			"SEQUENCE_ENDPOINT="+emu.URL,
+			"SEQUENCE_CLIENT_ID="+sequencetest.DefaultClientID,
+			"SEQUENCE_CLIENT_SECRET="+sequencetest.DefaultClientSecret,
+		)
+	}
+	switch s {
+	case subjectProvider:
+		env = append(env, "BENCH_PLUGIN_TARGET="+h.providerBin)
+	case subjectPluginFloor:
+		env = append(env, "BENCH_PLUGIN_TARGET="+h.floorBin)
+	}
+	return env
+}
+
+func (h *harness) runGroup(spec groupSpec) (*groupResult, error) {
+	var opts []sequencetest.Option
+	if spec.Variant.Latency > 0 {
+		opts = append(opts, sequencetest.WithLatency(spec.Variant.Latency))
+	}
+	if spec.Variant.RequestsPerMinute > 0 {
+		opts = append(opts, sequencetest.WithRequestsPerMinute(spec.Variant.RequestsPerMinute))
+	}
+	emu, err := startEmulator(opts...)
+	if err != nil {
+		return nil, err
+	}
+	defer emu.Close()
+
+	result := &groupResult{Spec: spec, Runs: map[subject][][]phaseRun{}}
+	dirs := map[subject]string{}
+	for _, s := range spec.Subjects {
+		dir := filepath.Join(h.workDir, fmt.Sprintf("%s-n%d-%s-%s", spec.CLI.Name, spec.N, spec.Variant.slug(),
+			strings.ReplaceAll(string(s), " ", "-")))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+		if err := writeConfiguration(dir, s, spec.Variant.RequestsPerMinute); err != nil {
+			return nil, err
+		}
+		dirs[s] = dir
+		result.Runs[s] = make([][]phaseRun, len(phases))
+	}
+	// Subjects take turns within each run, so a slow spell of the machine hits all of them.
+	for run := range spec.Runs {
+		for _, s := range spec.Subjects {
+			runs := h.runPhases(spec, s, dirs[s], emu, run)
+			for i, pr := range runs {
+				result.Runs[s][i] = append(result.Runs[s][i], pr)
+			}
+		}
+	}
+	return result, nil
+}
+
+// runPhases takes one subject through every phase from an empty state. A failed phase ends
+// the run: the rest is recorded as skipped and the state is cleaned up, untimed.
+func (h *harness) runPhases(spec groupSpec, s subject, dir string, emu *emulatorServer, run int) []phaseRun {
+	for _, name := range []string{"terraform.tfstate", "terraform.tfstate.backup"} {
+		_ = os.Remove(filepath.Join(dir, name))
+	}
+	reportPath := filepath.Join(dir, "plugins.jsonl")
+	r := cliRun{cli: spec.CLI, dir: dir, env: h.environment(emu, s, reportPath)}
+	usesAPI := s == subjectProvider
+	var current map[string]policySpec
+	out := make([]phaseRun, len(phases))
+	failed := ""
+	for i, p := range phases {
+		if failed != "" {
+			out[i] = phaseRun{Err: "skipped: " + failed}
+			continue
+		}
+		if p.policies != nil {
+			current = p.policies(spec.N)
+			if err := writePolicies(dir, current); err != nil {
+				out[i] = phaseRun{Err: err.Error()}
+				failed = p.name + " failed"
+				continue
+			}
+		}
+		_ = os.Remove(reportPath)
+		emu.ResetRequests()
+		r.logPath = filepath.Join(dir, fmt.Sprintf("run%d-%d-%s.log", run+1, i+1, strings.ReplaceAll(p.name, " ", "-")))
+
+		var args []string
+		switch p.command {
+		case commandApply:
+			args = []string{"apply", "-auto-approve", "-input=false", "-no-color"}
+		case commandPlan:
+			args = []string{"plan", "-input=false", "-no-color", "-detailed-exitcode"}
+		case commandDestroy:
+			args = []string{"destroy", "-auto-approve", "-input=false", "-no-color"}
+		}
+		wall, code, output, err := r.run(args...)
+		pr := phaseRun{Wall: wall}
+		if usesAPI {
+			pr.Requests = countRequests(emu.Requests())
+		}
+		pr.Plugins, _ = readProcessReports(reportPath)
+		switch {
+		case err != nil:
+			pr.Err = err.Error()
+		case code == 2 && p.command == commandPlan:
+			pr.Err = "the plan after apply is not empty:\n" + lastLines(planChanges(output), 15)
+		case code != 0:
+			pr.Err = fmt.Sprintf("exit code %d:\n%s", code, lastLines(output, 15))
+		case !strings.Contains(output, p.summary(spec.N)):
+			pr.Err = fmt.Sprintf("the output lacks %q:\n%s", p.summary(spec.N), lastLines(output, 15))
+		}
+		if pr.Err == "" && usesAPI {
+			want := current
+			if p.command == commandDestroy {
+				want = nil
+			}
+			if err := verifyStore(emu.Emulator, want); err != nil {
+				pr.Err = err.Error()
+			}
+		}
+		out[i] = pr
+		status := "ok"
+		if pr.Err != "" {
+			status = "FAILED: " + pr.Err
+			failed = p.name + " failed"
+		}
+		requests := ""
+		if usesAPI {
+			requests = fmt.Sprintf("  requests %d (minimum %d)", pr.Requests.Total(), totalRequests(p.minimum(spec.N)))
+		}
+		h.logf("%-16s n=%-4d %-12s %-15s run %d/%d %-17s %7.2fs%s  %s\n", spec.CLI.Label, spec.N,
+			spec.Variant.slug(), s, run+1, spec.Runs, p.name, wall.Seconds(), requests, status)
+	}
+	if failed != "" {
+		// Leave nothing behind for the next run: destroy what the state knows, then whatever
+		// the emulator still holds.
+		r.logPath = filepath.Join(dir, fmt.Sprintf("run%d-cleanup.log", run+1))
+		_, _, _, _ = r.run("destroy", "-auto-approve", "-input=false", "-no-color")
+		clearStore(emu.Emulator)
+	}
+	return out
+}
+
+// planChanges keeps the lines of a plan that show a change, for the error message.
+func planChanges(output string) string {
+	var keep []string
+	for _, line := range strings.Split(output, "\n") {
+		t := strings.TrimSpace(line)
+		if strings.HasPrefix(t, "#") || strings.HasPrefix(t, "~") || strings.HasPrefix(t, "+") ||
+			strings.HasPrefix(t, "-") || strings.HasPrefix(t, "Plan:") {
+			keep = append(keep, line)
+		}
+	}
+	return strings.Join(keep, "\n")
+}
+
+func readProcessReports(path string) ([]processReport, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var out []processReport
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var r processReport
+		if err := json.Unmarshal(sc.Bytes(), &r); err == nil {
+			out = append(out, r)
+		}
+	}
+	return out, sc.Err()
+}
+
+// schemaResult is the provider process's answer to the schema request, measured on its own.
+type schemaResult struct {
+	Subject subject
+	// CLIWall is the wall time of `providers schema -json` (CLI start to exit).
+	CLIWall time.Duration
+	// ServedAfter is the time from the plugin process's start to the moment it served
+	// GetProviderSchema (from the plugin's protocol log, seen by the launcher). Zero for
+	// terraform_data, which has no plugin.
+	ServedAfter time.Duration
+	MaxRSSKB    int64
+	Runs        int
+	Err         string
+}
+
+// measureSchema runs `providers schema -json` runs times for the provider, the plugin floor and
+// a configuration with no plugin at all (the CLI's own cost).
+func (h *harness) measureSchema(c cli, runs int) []schemaResult {
+	var results []schemaResult
+	for _, s := range []subject{subjectProvider, subjectPluginFloor, subjectTerraformDat} {
+		dir := filepath.Join(h.workDir, fmt.Sprintf("%s-schema-%s", c.Name, strings.ReplaceAll(string(s), " ", "-")))
+		res := schemaResult{Subject: s, Runs: runs}
+		config := "terraform {\n  required_providers {\n    sequence = {\n      source = \"sequencehq/sequence\"\n    }\n  }\n}\n"
+		if s == subjectTerraformDat {
+			config = "locals {}\n"
+		}
+		if err := os.MkdirAll(dir, 0o755); err == nil {
+			err = os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o644)
+		}
+		reportPath := filepath.Join(dir, "plugins.jsonl")
+		// The protocol log is what tells the launcher that the schema was served; it is on by
+		// default, and set here so an unusual default cannot hide it.
+		env := append(h.environment(nil, s, reportPath), "TF_LOG_SDK_PROTO=trace")
+		r := cliRun{cli: c, dir: dir, env: env, logPath: filepath.Join(dir, "schema.log")}
+		var walls, served []time.Duration
+		for range runs {
+			_ = os.Remove(reportPath)
+			wall, code, output, err := r.run("providers", "schema", "-json")
+			if err == nil && code != 0 {
+				err = fmt.Errorf("exit code %d: %s", code, lastLines(output, 5))
+			}
+			if err != nil {
+				res.Err = err.Error()
+				break
+			}
+			walls = append(walls, wall)
+			reports, _ := readProcessReports(reportPath)
+			for _, p := range reports {
+				res.MaxRSSKB = max(res.MaxRSSKB, p.MaxRSSKilobytes)
+				if p.SchemaServedMs >= 0 {
+					served = append(served, time.Duration(p.SchemaServedMs*float64(time.Millisecond)))
+				}
+			}
+		}
+		res.CLIWall = median(walls)
+		res.ServedAfter = median(served)
+		h.logf("%-16s schema         %-15s CLI %6.3fs  plugin start to schema served %6.1fms  %s\n", c.Label, s,
+			res.CLIWall.Seconds(), float64(res.ServedAfter.Microseconds())/1000, res.Err)
+		results = append(results, res)
+	}
+	return results
+}
+
+// median of the values; 0 for none. With an even count it is the mean of the middle two.
+func median(values []time.Duration) time.Duration {
+	if len(values) == 0 {
+		return 0
+	}
+	v := slices.Clone(values)
+	slices.Sort(v)
+	if len(v)%2 == 1 {
+		return v[len(v)/2]
+	}
+	return (v[len(v)/2-1] + v[len(v)/2]) / 2
+}

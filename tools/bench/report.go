@@ -1,0 +1,506 @@
+package main
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+)
+
+// benchResults is everything one run of the harness measured.
+type benchResults struct {
+	Started  time.Time
+	Duration time.Duration
+	Machine  machineInfo
+	CLIs     []cli
+	Options  options
+	Command  string
+	Schema   map[string][]schemaResult
+	Groups   []*groupResult
+}
+
+// Targets of issue 8, reported rather than asserted.
+const (
+	targetFloorRatio = 1.15
+	targetRateRatio  = 1.15
+	defaultParallel  = 10 // the CLI's -parallelism default, which the benchmark keeps
+)
+
+// phaseSummary condenses the runs of one subject in one phase.
+type phaseSummary struct {
+	Wall      time.Duration // median of the successful runs
+	OK        int           // successful runs
+	Err       string        // first error, if any run failed
+	Requests  requestCounts // of the first successful run
+	Varies    bool          // request totals differ between successful runs
+	MinTotal  int           // fewest requests among successful runs
+	MaxTotal  int           // most requests among successful runs
+	PeakRSSKB int64         // largest maxrss of any plugin process in any run
+	Processes int           // plugin processes started, first successful run
+}
+
+func summarize(runs []phaseRun) phaseSummary {
+	var s phaseSummary
+	var walls []time.Duration
+	for _, r := range runs {
+		for _, p := range r.Plugins {
+			s.PeakRSSKB = max(s.PeakRSSKB, p.MaxRSSKilobytes)
+		}
+		if r.Err != "" {
+			if s.Err == "" {
+				s.Err = r.Err
+			}
+			continue
+		}
+		total := r.Requests.Total()
+		if s.OK == 0 {
+			s.Requests, s.Processes = r.Requests, len(r.Plugins)
+			s.MinTotal, s.MaxTotal = total, total
+		}
+		s.MinTotal, s.MaxTotal = min(s.MinTotal, total), max(s.MaxTotal, total)
+		s.OK++
+		walls = append(walls, r.Wall)
+	}
+	s.Varies = s.MinTotal != s.MaxTotal
+	s.Wall = median(walls)
+	return s
+}
+
+func (r *benchResults) group(c cli, n int, zero bool) *groupResult {
+	for _, g := range r.Groups {
+		if g.Spec.CLI.Name == c.Name && g.Spec.N == n && (g.Spec.Variant.Latency == 0 && g.Spec.Variant.RequestsPerMinute == 0) == zero {
+			return g
+		}
+	}
+	return nil
+}
+
+func (g *groupResult) summary(s subject, phase int) (phaseSummary, bool) {
+	runs, ok := g.Runs[s]
+	if !ok {
+		return phaseSummary{}, false
+	}
+	return summarize(runs[phase]), true
+}
+
+func (r *benchResults) markdown() string {
+	var b strings.Builder
+	w := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
+	m := r.Machine
+	w("# Benchmarks\n\n")
+	w("Written by `go run ./tools/bench` (`make bench`); do not edit by hand, run it again. Issue 8 defines what is measured.\n\n")
+	w("## Setup\n\n")
+	w("| | |\n|---|---|\n")
+	w("| date | %s |\n", r.Started.UTC().Format("2006-01-02 15:04 MST"))
+	w("| machine | %d cores, %s, %.1f GiB memory, Linux %s |\n", m.Cores, orUnknown(m.CPUModel), m.MemoryGiB, orUnknown(m.Kernel))
+	w("| load average at start | %s |\n", orUnknown(m.LoadAverage))
+	var versions []string
+	for _, c := range r.CLIs {
+		versions = append(versions, c.Label)
+	}
+	w("| CLIs | %s |\n", strings.Join(versions, ", "))
+	w("| Go | %s |\n", m.GoVersion)
+	w("| provider commit | %s |\n", orUnknown(m.Commit))
+	w("| command | `%s` |\n", r.Command)
+	w("| runs | zero latency: median of %d; latency variant: median of %d; rate-limit variant: %d |\n",
+		r.Options.runs, r.Options.latencyRuns, r.Options.rateLimitRuns)
+	w("| duration of the whole benchmark | %s |\n\n", r.Duration.Round(time.Second))
+
+	r.writeMethod(w)
+	r.writeTargets(w)
+
+	for _, g := range r.Groups {
+		if g.Spec.Variant.Latency == 0 && g.Spec.Variant.RequestsPerMinute == 0 {
+			r.writeZeroGroup(w, g)
+		}
+	}
+	for _, g := range r.Groups {
+		if g.Spec.Variant.Latency > 0 {
+			r.writeLatencyGroup(w, g)
+		}
+	}
+	for _, g := range r.Groups {
+		if g.Spec.Variant.RequestsPerMinute > 0 {
+			r.writeRateGroup(w, g)
+		}
+	}
+	r.writeSchema(w)
+	r.writeRequestsByEndpoint(w)
+	r.writeFailures(w)
+	return b.String()
+}
+
+func (r *benchResults) writeMethod(w func(string, ...any)) {
+	w("## Method\n\n")
+	w("Each run takes N policies (one in four `WEBHOOK`, the rest `EMAIL`; two recipients and two types each) through six\n")
+	w("phases, each one CLI command with the CLI's defaults (`-parallelism=%d`, refresh on):\n\n", defaultParallel)
+	w("| phase | command | minimum requests |\n|---|---|---|\n")
+	w("| create | `apply -auto-approve` | N `POST /notifications/policies` |\n")
+	w("| add recipient | `apply -auto-approve` | N refresh `GET` + N `POST .../recipients` (one batch per policy) |\n")
+	w("| plan, no change | `plan -detailed-exitcode` (must exit 0) | N refresh `GET` |\n")
+	w("| remove recipient | `apply -auto-approve` | N refresh `GET` + N `DELETE .../recipients/{recipient}` |\n")
+	w("| change type | `apply -auto-approve` | N refresh `GET` + N `POST .../notification-types` + N `DELETE .../notification-types/{type}` |\n")
+	w("| destroy | `destroy -auto-approve` | N refresh `GET` + N `DELETE /notifications/policies/{id}` |\n\n")
+	w("The minimum is what Terraform itself requires: an `apply` (or `destroy`) with no saved plan refreshes every policy\n")
+	w("in state once before planning, then the change needs one request per created policy, per addition batch, per\n")
+	w("removed element and per destroyed policy. Requests are counted from the emulator's request log (the emulator runs\n")
+	w("in the harness process on a loopback port). After every phase the harness checks that the CLI reported the expected\n")
+	w("summary (in-place changes, no replacement) and, for the provider, that the emulator holds exactly the configured policies.\n\n")
+	w("- **provider**: the provider built from this repository (`go build .`), reached through a `dev_overrides` CLI\n")
+	w("  configuration written by the harness (no `terraform init`; any inherited `TF_CLI_CONFIG_FILE` is ignored).\n")
+	w("- **plugin floor**: `tools/bench/floorprovider`, a terraform-plugin-framework provider with the same type names\n")
+	w("  and schema (attributes, validators, plan modifiers) that answers every call from memory, with no HTTP: what a\n")
+	w("  perfect provider could reach. The gap between it and the provider is the provider's own cost.\n")
+	w("- **terraform_data**: Terraform's built-in resource holding the same values as an object; no plugin at all.\n")
+	w("- **wall time**: CLI start to exit, median of the runs. Subjects take turns within each run.\n")
+	w("- **peak RSS**: the largest `ru_maxrss` of any provider process the CLI started during the phase (the CLI starts a\n")
+	w("  fresh plugin process per operation). Both plugins are started through `tools/bench/pluginlauncher`, which runs the\n")
+	w("  plugin as its child and reads the child's rusage when it exits, so short-lived processes are not missed.\n")
+	w("- **schema**: `providers schema -json` wall time, and the time from the plugin process's start to the moment it\n")
+	w("  served `GetProviderSchema` (taken from the plugin's protocol log by the launcher).\n")
+	w("- **latency variant**: the emulator waits %s before answering each request. Its bound is the plugin floor plus\n", r.Options.latency)
+	w("  minimum × latency / %d (requests spread evenly over the CLI's parallelism).\n", defaultParallel)
+	w("- **rate-limit variant**: the emulator allows %d requests/minute (token bucket, 429 beyond it) and the provider is\n", r.Options.rpm)
+	w("  configured with `requests_per_minute = %d`. Its bound is minimum requests / rate.\n\n", r.Options.rpm)
+}
+
+// writeTargets states each target of issue 8 against the figures.
+func (r *benchResults) writeTargets(w func(string, ...any)) {
+	w("## Targets\n\n")
+	w("| target | measured | met |\n|---|---|---|\n")
+	// requests / minimum in every phase of every group.
+	worst, where, failures := 1.0, "", 0
+	measured := false
+	for _, g := range r.Groups {
+		for i, p := range phases {
+			s, ok := g.summary(subjectProvider, i)
+			if !ok {
+				continue
+			}
+			if s.OK == 0 {
+				failures++
+				continue
+			}
+			measured = true
+			ratio := float64(s.MaxTotal) / float64(totalRequests(p.minimum(g.Spec.N)))
+			if ratio > worst || (ratio != 1 && where == "") {
+				worst, where = ratio, fmt.Sprintf("%s, N = %d, %s, %s", g.Spec.CLI.Label, g.Spec.N, g.Spec.Variant.Name, p.name)
+			}
+		}
+	}
+	if measured {
+		detail := "every phase, every CLI and variant"
+		if where != "" {
+			detail = "worst: " + where
+		}
+		w("| requests / minimum = 1.00 in every phase | %.2f (%s) | %s |\n", worst, detail, yesNo(worst == 1 && failures == 0))
+	}
+	// wall time against the plugin floor at zero latency, largest N.
+	largest := slices.Max(r.Options.counts)
+	for _, c := range r.CLIs {
+		g := r.group(c, largest, true)
+		if g == nil || g.Runs[subjectPluginFloor] == nil {
+			continue
+		}
+		var prov, floor, data time.Duration
+		worstRatio, worstPhase := 0.0, ""
+		complete := true
+		for i, p := range phases {
+			ps, _ := g.summary(subjectProvider, i)
+			fs, _ := g.summary(subjectPluginFloor, i)
+			ds, _ := g.summary(subjectTerraformDat, i)
+			if ps.OK == 0 || fs.OK == 0 {
+				complete = false
+				continue
+			}
+			prov, floor, data = prov+ps.Wall, floor+fs.Wall, data+ds.Wall
+			if ratio := ps.Wall.Seconds() / fs.Wall.Seconds(); ratio > worstRatio {
+				worstRatio, worstPhase = ratio, p.name
+			}
+		}
+		if floor == 0 {
+			continue
+		}
+		total := prov.Seconds() / floor.Seconds()
+		w("| %s, N = %d, zero latency: wall time ≤ %.2f × plugin floor | all phases %.2f×, worst phase %.2f× (%s); terraform_data: %.2f× | %s |\n",
+			c.Label, largest, targetFloorRatio, total, worstRatio, worstPhase, prov.Seconds()/data.Seconds(),
+			yesNo(complete && total <= targetFloorRatio && worstRatio <= targetFloorRatio))
+	}
+	for _, g := range r.Groups {
+		if g.Spec.Variant.RequestsPerMinute == 0 {
+			continue
+		}
+		var wall, bound float64
+		failed, throttled := 0, 0
+		for i, p := range phases {
+			s, _ := g.summary(subjectProvider, i)
+			if s.OK == 0 {
+				failed++
+				continue
+			}
+			wall += s.Wall.Seconds()
+			bound += rateBound(totalRequests(p.minimum(g.Spec.N)), g.Spec.Variant.RequestsPerMinute).Seconds()
+			throttled += s.Requests.FailedTotal()
+		}
+		if bound == 0 {
+			continue
+		}
+		w("| %s, N = %d, %d requests/minute: wall time ≤ %.2f × requests / rate, no failed apply | %.2f× (%.1fs for a bound of %.1fs); %d failed phases, %d error responses | %s |\n",
+			g.Spec.CLI.Label, g.Spec.N, g.Spec.Variant.RequestsPerMinute, targetRateRatio, wall/bound, wall, bound, failed, throttled,
+			yesNo(failed == 0 && wall/bound <= targetRateRatio))
+	}
+	w("\n")
+}
+
+func (r *benchResults) writeZeroGroup(w func(string, ...any), g *groupResult) {
+	w("## %s, N = %d, zero latency\n\n", g.Spec.CLI.Label, g.Spec.N)
+	hasFloors := g.Runs[subjectPluginFloor] != nil
+	if hasFloors {
+		w("| phase | provider | plugin floor | terraform_data | provider / plugin floor | provider / terraform_data | requests | minimum | requests / minimum | peak RSS provider | peak RSS floor |\n")
+		w("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	} else {
+		w("| phase | provider | requests | minimum | requests / minimum | peak RSS provider |\n|---|--:|--:|--:|--:|--:|\n")
+	}
+	var tp, tf, td time.Duration
+	var treq, tmin int
+	for i, p := range phases {
+		ps, _ := g.summary(subjectProvider, i)
+		minimum := totalRequests(p.minimum(g.Spec.N))
+		tp += ps.Wall
+		treq += ps.MaxTotal
+		tmin += minimum
+		if hasFloors {
+			fs, _ := g.summary(subjectPluginFloor, i)
+			ds, _ := g.summary(subjectTerraformDat, i)
+			tf, td = tf+fs.Wall, td+ds.Wall
+			w("| %s | %s | %s | %s | %s | %s | %s | %d | %s | %s | %s |\n", p.name, wallCell(ps), wallCell(fs), wallCell(ds),
+				ratioCell(ps, fs), ratioCell(ps, ds), requestsCell(ps), minimum, requestRatioCell(ps, minimum), mib(ps.PeakRSSKB), mib(fs.PeakRSSKB))
+		} else {
+			w("| %s | %s | %s | %d | %s | %s |\n", p.name, wallCell(ps), requestsCell(ps), minimum, requestRatioCell(ps, minimum), mib(ps.PeakRSSKB))
+		}
+	}
+	if hasFloors {
+		w("| **all phases** | %.2fs | %.2fs | %.2fs | %s | %s | %d | %d | %.2f | | |\n\n", tp.Seconds(), tf.Seconds(), td.Seconds(),
+			ratio(tp, tf), ratio(tp, td), treq, tmin, float64(treq)/float64(tmin))
+	} else {
+		w("| **all phases** | %.2fs | %d | %d | %.2f | |\n\n", tp.Seconds(), treq, tmin, float64(treq)/float64(tmin))
+	}
+}
+
+func (r *benchResults) writeLatencyGroup(w func(string, ...any), g *groupResult) {
+	w("## %s, N = %d, %s\n\n", g.Spec.CLI.Label, g.Spec.N, g.Spec.Variant.Name)
+	zero := r.group(g.Spec.CLI, g.Spec.N, true)
+	w("Bound: plugin floor (zero latency, same run) + minimum × %s / %d.\n\n", g.Spec.Variant.Latency, defaultParallel)
+	w("| phase | provider | plugin floor (zero latency) | bound | provider / bound | requests | minimum | requests / minimum | peak RSS provider |\n")
+	w("|---|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	for i, p := range phases {
+		ps, _ := g.summary(subjectProvider, i)
+		minimum := totalRequests(p.minimum(g.Spec.N))
+		floorCell, boundCell, ratioText := "n/a", "n/a", "n/a"
+		if zero != nil {
+			if fs, ok := zero.summary(subjectPluginFloor, i); ok && fs.OK > 0 {
+				bound := fs.Wall + time.Duration(minimum)*g.Spec.Variant.Latency/defaultParallel
+				floorCell, boundCell = wallCell(fs), fmt.Sprintf("%.2fs", bound.Seconds())
+				if ps.OK > 0 {
+					ratioText = fmt.Sprintf("%.2f", ps.Wall.Seconds()/bound.Seconds())
+				}
+			}
+		}
+		w("| %s | %s | %s | %s | %s | %s | %d | %s | %s |\n", p.name, wallCell(ps), floorCell, boundCell, ratioText,
+			requestsCell(ps), minimum, requestRatioCell(ps, minimum), mib(ps.PeakRSSKB))
+	}
+	w("\n")
+}
+
+func (r *benchResults) writeRateGroup(w func(string, ...any), g *groupResult) {
+	rpm := g.Spec.Variant.RequestsPerMinute
+	w("## %s, N = %d, %s\n\n", g.Spec.CLI.Label, g.Spec.N, g.Spec.Variant.Name)
+	w("Bound: minimum requests / (%d / 60 s). The emulator answers 429 beyond its limit; the provider paces itself with\n", rpm)
+	w("`requests_per_minute = %d`.\n\n", rpm)
+	w("| phase | provider | bound | provider / bound | requests | minimum | requests / minimum | error responses |\n")
+	w("|---|--:|--:|--:|--:|--:|--:|--:|\n")
+	var tp, tb time.Duration
+	for i, p := range phases {
+		ps, _ := g.summary(subjectProvider, i)
+		minimum := totalRequests(p.minimum(g.Spec.N))
+		bound := rateBound(minimum, rpm)
+		tp, tb = tp+ps.Wall, tb+bound
+		ratioText := "n/a"
+		if ps.OK > 0 {
+			ratioText = fmt.Sprintf("%.2f", ps.Wall.Seconds()/bound.Seconds())
+		}
+		w("| %s | %s | %.1fs | %s | %s | %d | %s | %s |\n", p.name, wallCell(ps), bound.Seconds(), ratioText,
+			requestsCell(ps), minimum, requestRatioCell(ps, minimum), failedCell(ps.Requests))
+	}
+	w("| **all phases** | %.1fs | %.1fs | %.2f | | | | |\n\n", tp.Seconds(), tb.Seconds(), tp.Seconds()/tb.Seconds())
+}
+
+func (r *benchResults) writeSchema(w func(string, ...any)) {
+	w("## Provider process: schema request\n\n")
+	w("Median of %d runs of `providers schema -json` per CLI. The terraform_data row is the CLI on its own (no plugin).\n\n", r.Options.schemaRuns)
+	w("| CLI | subject | `providers schema -json` wall time | plugin start → GetProviderSchema served | peak RSS |\n|---|---|--:|--:|--:|\n")
+	for _, c := range r.CLIs {
+		for _, s := range r.Schema[c.Name] {
+			served, rss := "n/a (no plugin)", "n/a"
+			if s.Subject != subjectTerraformDat {
+				served = fmt.Sprintf("%.1f ms", float64(s.ServedAfter.Microseconds())/1000)
+				rss = mib(s.MaxRSSKB)
+			}
+			wall := fmt.Sprintf("%.3fs", s.CLIWall.Seconds())
+			if s.Err != "" {
+				wall = "FAILED"
+			}
+			w("| %s | %s | %s | %s | %s |\n", c.Label, s.Subject, wall, served, rss)
+		}
+	}
+	w("\n")
+}
+
+// writeRequestsByEndpoint lists, per group and phase, the requests by endpoint, marking every
+// endpoint whose count differs from the minimum.
+func (r *benchResults) writeRequestsByEndpoint(w func(string, ...any)) {
+	w("## Requests by endpoint\n\n")
+	w("Requests of the provider per phase (first successful run; a range means the runs differed), as sent / minimum.\n\n")
+	w("| CLI | N | variant | phase | requests by endpoint (sent / minimum) |\n|---|--:|---|---|---|\n")
+	for _, g := range r.Groups {
+		for i, p := range phases {
+			s, ok := g.summary(subjectProvider, i)
+			if !ok || s.OK == 0 {
+				continue
+			}
+			minimum := p.minimum(g.Spec.N)
+			endpoints := map[endpoint]bool{}
+			for e := range minimum {
+				endpoints[e] = true
+			}
+			for e := range s.Requests.ByEndpoint {
+				endpoints[e] = true
+			}
+			var cells []string
+			ordered := slices.Collect(maps.Keys(endpoints))
+			sortEndpoints(ordered)
+			for _, e := range ordered {
+				sent, want := s.Requests.ByEndpoint[e], minimum[e]
+				cell := fmt.Sprintf("`%s` %d / %d", e, sent, want)
+				if sent != want {
+					cell = "**" + cell + "**"
+				}
+				cells = append(cells, cell)
+			}
+			if s.Varies {
+				cells = append(cells, fmt.Sprintf("runs sent %d to %d", s.MinTotal, s.MaxTotal))
+			}
+			if f := failedCell(s.Requests); f != "0" {
+				cells = append(cells, "errors: "+f)
+			}
+			w("| %s | %d | %s | %s | %s |\n", g.Spec.CLI.Label, g.Spec.N, g.Spec.Variant.Name, p.name, strings.Join(cells, "; "))
+		}
+	}
+	w("\n")
+}
+
+func (r *benchResults) writeFailures(w func(string, ...any)) {
+	var lines []string
+	for _, g := range r.Groups {
+		for _, s := range []subject{subjectProvider, subjectPluginFloor, subjectTerraformDat} {
+			runs, ok := g.Runs[s]
+			if !ok {
+				continue
+			}
+			for i, p := range phases {
+				for n, pr := range runs[i] {
+					if pr.Err != "" && !strings.HasPrefix(pr.Err, "skipped: ") {
+						lines = append(lines, fmt.Sprintf("- %s, N = %d, %s, %s, run %d, %s:\n\n  ```\n  %s\n  ```", g.Spec.CLI.Label,
+							g.Spec.N, g.Spec.Variant.Name, s, n+1, p.name, strings.ReplaceAll(pr.Err, "\n", "\n  ")))
+					}
+				}
+			}
+		}
+	}
+	if len(lines) == 0 {
+		return
+	}
+	w("## Failures\n\n%s\n\n", strings.Join(lines, "\n"))
+}
+
+func rateBound(requests, perMinute int) time.Duration {
+	return time.Duration(float64(requests) / (float64(perMinute) / 60) * float64(time.Second))
+}
+
+func wallCell(s phaseSummary) string {
+	if s.OK == 0 {
+		if s.Err == "" {
+			return "n/a"
+		}
+		return "FAILED"
+	}
+	return fmt.Sprintf("%.2fs", s.Wall.Seconds())
+}
+
+func ratioCell(a, b phaseSummary) string {
+	if a.OK == 0 || b.OK == 0 {
+		return "n/a"
+	}
+	return ratio(a.Wall, b.Wall)
+}
+
+func ratio(a, b time.Duration) string {
+	if b == 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.2f", a.Seconds()/b.Seconds())
+}
+
+func requestsCell(s phaseSummary) string {
+	if s.OK == 0 {
+		return "n/a"
+	}
+	if s.Varies {
+		return fmt.Sprintf("%d–%d", s.MinTotal, s.MaxTotal)
+	}
+	return fmt.Sprint(s.MaxTotal)
+}
+
+func requestRatioCell(s phaseSummary, minimum int) string {
+	if s.OK == 0 {
+		return "n/a"
+	}
+	text := fmt.Sprintf("%.2f", float64(s.MaxTotal)/float64(minimum))
+	if s.MaxTotal != minimum {
+		text = "**" + text + "**"
+	}
+	return text
+}
+
+func failedCell(c requestCounts) string {
+	if c.FailedTotal() == 0 {
+		return "0"
+	}
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(c.Failed)) {
+		parts = append(parts, fmt.Sprintf("%d × %s", c.Failed[k], k))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func mib(kb int64) string {
+	if kb == 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.1f MiB", float64(kb)/1024)
+}
+
+func yesNo(ok bool) string {
+	if ok {
+		return "yes"
+	}
+	return "**no**"
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s
+}
