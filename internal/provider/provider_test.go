@@ -1,0 +1,306 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/sequencehq/terraform-provider-sequence/internal/sequencetest"
+)
+
+// testAccProtoV6ProviderFactories serves the provider in-process to the Terraform/OpenTofu CLI
+// that terraform-plugin-testing runs (TF_ACC_TERRAFORM_PATH).
+var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"sequence": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// testAccProviderConfig renders a provider block that points at the emulator with its default
+// credentials. Acceptance tests start their own emulator (sequencetest.NewServer) and prepend this
+// to their configuration.
+func testAccProviderConfig(srv *sequencetest.Server) string {
+	return testAccProviderConfigFor(srv.URL)
+}
+
+func testAccProviderConfigFor(endpoint string) string {
+	return fmt.Sprintf(`
+provider "sequence" {
+  endpoint      = %q
+  client_id     = %q
+  client_secret = %q
+}
+`, endpoint, sequencetest.DefaultClientID, sequencetest.DefaultClientSecret)
+}
+
+// testAccEmailPolicy is a minimal valid resource, for tests about the provider block.
+const testAccEmailPolicy = `
+resource "sequence_notification_policy" "test" {
+  name       = "provider test"
+  channel    = "EMAIL"
+  recipients = ["ops@example.com"]
+}
+`
+
+// checkEmulatorPolicyCount asserts how many policies the emulator holds.
+func checkEmulatorPolicyCount(srv *sequencetest.Server, want int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if got := len(srv.Policies()); got != want {
+			return fmt.Errorf("emulator holds %d notification policies, want %d", got, want)
+		}
+		return nil
+	}
+}
+
+// checkNoPolicies is a CheckDestroy: after destroy the emulator holds no policy.
+func checkNoPolicies(srv *sequencetest.Server) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if policies := srv.Policies(); len(policies) != 0 {
+			ids := make([]string, len(policies))
+			for i, p := range policies {
+				ids[i] = p.ID
+			}
+			return fmt.Errorf("notification policies still exist after destroy: %s", strings.Join(ids, ", "))
+		}
+		return nil
+	}
+}
+
+// setProviderEnv sets the provider's environment variables for one test. Tests using it cannot
+// run in parallel (t.Setenv forbids it).
+func setProviderEnv(t *testing.T, endpoint, clientID, clientSecret string) {
+	t.Setenv(envEndpoint, endpoint)
+	t.Setenv(envClientID, clientID)
+	t.Setenv(envClientSecret, clientSecret)
+}
+
+func TestAccProvider_configurationFromEnvironment(t *testing.T) {
+	srv := sequencetest.NewServer(t)
+	setProviderEnv(t, srv.URL, sequencetest.DefaultClientID, sequencetest.DefaultClientSecret)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkNoPolicies(srv),
+		Steps: []resource.TestStep{{
+			Config: testAccEmailPolicy,
+			Check:  checkEmulatorPolicyCount(srv, 1),
+		}},
+	})
+}
+
+func TestAccProvider_configurationBeatsEnvironment(t *testing.T) {
+	fromEnv := sequencetest.NewServer(t)
+	fromConfig := sequencetest.NewServer(t, sequencetest.WithCredentials("config-id", "config-secret"))
+	setProviderEnv(t, fromEnv.URL, "env-id", "env-secret")
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkNoPolicies(fromConfig),
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "sequence" {
+  endpoint      = %q
+  client_id     = "config-id"
+  client_secret = "config-secret"
+}
+`, fromConfig.URL) + testAccEmailPolicy,
+			Check: resource.ComposeTestCheckFunc(
+				checkEmulatorPolicyCount(fromConfig, 1),
+				func(*terraform.State) error {
+					if n := len(fromEnv.Requests()); n != 0 {
+						return fmt.Errorf("the endpoint from the environment got %d requests, want 0", n)
+					}
+					return nil
+				},
+			),
+		}},
+	})
+}
+
+func TestAccProvider_invalidConfiguration(t *testing.T) {
+	srv := sequencetest.NewServer(t)
+	cases := []struct {
+		name      string
+		env       [3]string // endpoint, client id, client secret
+		provider  string
+		wantError string
+	}{
+		{
+			name:      "missing client id names attribute and environment variable",
+			env:       [3]string{srv.URL, "", sequencetest.DefaultClientSecret},
+			provider:  `provider "sequence" {}`,
+			wantError: `(?s)Missing Sequence API client ID.*client_id attribute.*SEQUENCE_CLIENT_ID`,
+		},
+		{
+			name:      "missing client secret names attribute and environment variable",
+			env:       [3]string{srv.URL, sequencetest.DefaultClientID, ""},
+			provider:  `provider "sequence" {}`,
+			wantError: `(?s)Missing Sequence API client secret.*client_secret attribute.*SEQUENCE_CLIENT_SECRET`,
+		},
+		{
+			name:      "http endpoint in configuration refused",
+			env:       [3]string{"", sequencetest.DefaultClientID, sequencetest.DefaultClientSecret},
+			provider:  `provider "sequence" { endpoint = "http://sequence.example.com/api" }`,
+			wantError: `(?s)Invalid Sequence API endpoint.*endpoint attribute is "http://sequence.example.com/api".*use https`,
+		},
+		{
+			name:      "http endpoint in environment refused",
+			env:       [3]string{"http://sequence.example.com/api", sequencetest.DefaultClientID, sequencetest.DefaultClientSecret},
+			provider:  `provider "sequence" {}`,
+			wantError: `(?s)Invalid Sequence API endpoint.*SEQUENCE_ENDPOINT environment variable.*use https`,
+		},
+		{
+			name:      "negative max_retries",
+			env:       [3]string{srv.URL, sequencetest.DefaultClientID, sequencetest.DefaultClientSecret},
+			provider:  `provider "sequence" { max_retries = -1 }`,
+			wantError: `(?s)max_retries.*at least 0`,
+		},
+		{
+			name:      "zero requests_per_minute",
+			env:       [3]string{srv.URL, sequencetest.DefaultClientID, sequencetest.DefaultClientSecret},
+			provider:  `provider "sequence" { requests_per_minute = 0 }`,
+			wantError: `(?s)requests_per_minute.*at least 1`,
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			setProviderEnv(t, tc.env[0], tc.env[1], tc.env[2])
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      tc.provider + testAccEmailPolicy,
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(tc.wantError),
+				}},
+			})
+		})
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("invalid provider configurations sent %d API requests, want 0", n)
+	}
+}
+
+func TestAccProvider_loopbackHTTPEndpointAllowed(t *testing.T) {
+	srv := sequencetest.NewServer(t)
+	// The emulator listens on 127.0.0.1; "localhost" is the other spelling of a loopback host.
+	endpoint := strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkNoPolicies(srv),
+		Steps: []resource.TestStep{{
+			Config: testAccProviderConfigFor(endpoint) + testAccEmailPolicy,
+			Check:  checkEmulatorPolicyCount(srv, 1),
+		}},
+	})
+}
+
+func TestAccProvider_wrongCredentialsReported(t *testing.T) {
+	srv := sequencetest.NewServer(t, sequencetest.WithCredentials("right-id", "right-secret-value"))
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "sequence" {
+  endpoint      = %q
+  client_id     = "right-id"
+  client_secret = "wrong-secret-value"
+}
+`, srv.URL) + testAccEmailPolicy,
+			ExpectError: regexp.MustCompile(`(?s)Cannot create notification policy.*401`),
+		}},
+	})
+}
+
+// The provider identifies itself and the CLI running it in the User-Agent of every request.
+func TestAccProvider_userAgent(t *testing.T) {
+	emulator := sequencetest.New()
+	var mu sync.Mutex
+	agents := map[string]bool{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		agents[r.UserAgent()] = true
+		mu.Unlock()
+		emulator.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: testAccProviderConfigFor(srv.URL+"/api") + testAccEmailPolicy,
+			Check: func(*terraform.State) error {
+				mu.Lock()
+				defer mu.Unlock()
+				want := regexp.MustCompile(`^terraform-provider-sequence/test \(.*\) Terraform/\d+\.\d+\.\d+`)
+				for agent := range agents {
+					if !want.MatchString(agent) {
+						return fmt.Errorf("User-Agent %q does not match %s", agent, want)
+					}
+				}
+				if len(agents) == 0 {
+					return fmt.Errorf("no request reached the emulator")
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// A provider configuration that depends on another resource is unknown during the first plan.
+// The plan of a new resource needs no API call and must still work; apply then configures the
+// provider with the known values.
+func TestAccProvider_unknownConfigurationAtPlanTime(t *testing.T) {
+	srv := sequencetest.NewServer(t)
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkNoPolicies(srv),
+		Steps: []resource.TestStep{{
+			Config: testAccProviderConfig(srv) + fmt.Sprintf(`
+resource "sequence_notification_policy" "first" {
+  name       = "first"
+  channel    = "EMAIL"
+  recipients = ["first@example.com"]
+}
+
+# replace() of the id is unknown until "first" exists and then evaluates to the real client id.
+provider "sequence" {
+  alias         = "late"
+  endpoint      = %q
+  client_id     = replace(sequence_notification_policy.first.id, sequence_notification_policy.first.id, %q)
+  client_secret = %q
+}
+
+resource "sequence_notification_policy" "second" {
+  provider   = sequence.late
+  name       = "second"
+  channel    = "WEBHOOK"
+  recipients = ["https://hooks.example.com/second"]
+}
+`, srv.URL, sequencetest.DefaultClientID, sequencetest.DefaultClientSecret),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("sequence_notification_policy.second", plancheck.ResourceActionCreate),
+					plancheck.ExpectUnknownValue("sequence_notification_policy.second", tfjsonpath.New("webhook_secret")),
+				},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("sequence_notification_policy.second", tfjsonpath.New("id"), knownvalue.NotNull()),
+			},
+			Check: checkEmulatorPolicyCount(srv, 2),
+		}},
+	})
+}
