@@ -238,23 +238,20 @@ func faultKindsOrAll(kinds []FaultKind) []FaultKind {
 	return slices.Clone(kinds)
 }
 
-// statusWriter remembers the status written, for the request log.
+// statusWriter logs the request when its status is written: before any byte of the response
+// can reach the client, so a client that has its answer always finds it in Requests().
 type statusWriter struct {
 	http.ResponseWriter
-	status int
+	onStatus func(status int)
 }
 
 func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
+	w.onStatus(code)
 	w.ResponseWriter.WriteHeader(code)
 }
 
 func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
+	w.onStatus(http.StatusOK)
 	return w.ResponseWriter.Write(b)
 }
 
@@ -262,14 +259,17 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // ServeHTTP runs one request through latency, the rate limit and fault injection, then the API.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	sw := &statusWriter{ResponseWriter: w}
 	entry := Request{Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.RawQuery}
-	defer func() {
-		if entry.Status == 0 && entry.Fault == "" {
-			entry.Status = sw.status
+	logged := false
+	logEntry := func(status int) {
+		if !logged {
+			logged = true
+			entry.Status = status
+			e.record(entry)
 		}
-		e.record(entry)
-	}()
+	}
+	defer logEntry(0) // the client went away before an answer
+	sw := &statusWriter{ResponseWriter: w, onStatus: logEntry}
 
 	// Every response names the version used; an unknown one is refused later, after auth.
 	version := r.Header.Get("Sequence-Version")
@@ -316,22 +316,21 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case Fault429:
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(faultRetryAfter.Seconds()))))
 		writeError(sw, http.StatusTooManyRequests, "TooManyRequests", "rate limit exceeded")
-		entry.Status = http.StatusTooManyRequests
 	case Fault500:
 		writeError(sw, http.StatusInternalServerError, "InternalServerError", "internal server error")
-		entry.Status = http.StatusInternalServerError
 	case Fault503:
 		// What a load balancer answers when the service behind it is down: not JSON.
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		sw.WriteHeader(http.StatusServiceUnavailable)
 		_, _ = io.WriteString(sw, "<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>\n")
-		entry.Status = http.StatusServiceUnavailable
 	case FaultResetBeforeHandler:
 		// Read the whole request first so the client has sent it: the failure is ambiguous.
 		_, _ = io.Copy(io.Discard, r.Body)
+		logEntry(0)
 		resetConnection(w)
 	case FaultResetAfterCommit:
 		e.serveAPI(httptest.NewRecorder(), r)
+		logEntry(0)
 		resetConnection(w)
 	default:
 		entry.Fault = "" // no fault, or a kind this emulator does not know: serve normally
