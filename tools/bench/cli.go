@@ -82,9 +82,10 @@ type cliRun struct {
 	logPath string // combined output is written here
 }
 
-// run executes the CLI with args in the working directory and returns its wall time. Exit code
-// 2 is reported separately because `plan -detailed-exitcode` uses it for "changes present".
-func (r cliRun) run(args ...string) (wall time.Duration, exitCode int, output string, err error) {
+// run executes the CLI with args in the working directory and returns its wall time and the CPU
+// time of the CLI and the processes it waited for. A non-zero exit code is not an error here:
+// `plan -detailed-exitcode` uses 2 for "changes present".
+func (r cliRun) run(args ...string) (wall time.Duration, exitCode int, output string, cpu time.Duration, err error) {
 	cmd := exec.Command(r.cli.Path, args...)
 	cmd.Dir = r.dir
 	cmd.Env = r.env
@@ -97,11 +98,14 @@ func (r cliRun) run(args ...string) (wall time.Duration, exitCode int, output st
 	if r.logPath != "" {
 		_ = os.WriteFile(r.logPath, buf.Bytes(), 0o644)
 	}
+	if cmd.ProcessState != nil {
+		cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
-		return wall, ee.ExitCode(), output, nil
+		return wall, ee.ExitCode(), output, cpu, nil
 	}
-	return wall, 0, output, err
+	return wall, 0, output, cpu, err
 }
 
 // writeCLIConfig writes a CLI configuration whose development override points both registries'

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/sequencehq/terraform-provider-sequence/internal/sequencetest"
@@ -19,6 +20,9 @@ type emulatorServer struct {
 	*sequencetest.Emulator
 	URL    string
 	server *http.Server
+	// connections counts TCP connections accepted: a client that does not keep its
+	// connections alive for reuse opens many more than the CLI's parallelism.
+	connections atomic.Int64
 }
 
 func startEmulator(opts ...sequencetest.Option) (*emulatorServer, error) {
@@ -26,14 +30,20 @@ func startEmulator(opts ...sequencetest.Option) (*emulatorServer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("starting the emulator: %w", err)
 	}
-	emu := sequencetest.New(opts...)
-	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	s := &emulatorServer{Emulator: sequencetest.New(opts...), URL: "http://" + ln.Addr().String() + "/api"}
+	s.server = &http.Server{Handler: s.Emulator, ReadHeaderTimeout: 10 * time.Second,
+		ConnState: func(_ net.Conn, state http.ConnState) {
+			if state == http.StateNew {
+				s.connections.Add(1)
+			}
+		}}
+	srv := s.server
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			fmt.Printf("emulator stopped: %v\n", err)
 		}
 	}()
-	return &emulatorServer{Emulator: emu, URL: "http://" + ln.Addr().String() + "/api", server: srv}, nil
+	return s, nil
 }
 
 func (s *emulatorServer) Close() {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/sequencehq/terraform-provider-sequence/internal/sequencetest"
@@ -46,6 +47,20 @@ type phaseRun struct {
 	Requests requestCounts
 	Plugins  []processReport
 	Err      string
+	// Connections is the number of TCP connections the provider opened to the API.
+	Connections int64
+	// CPU time of the CLI process and everything it waited for (the plugin processes), and of
+	// the harness process over the phase, which is almost all the in-process emulator.
+	CLICPU, HarnessCPU time.Duration
+}
+
+// PluginCPU is the CPU time of the plugin processes of the phase.
+func (r phaseRun) PluginCPU() time.Duration {
+	var total float64
+	for _, p := range r.Plugins {
+		total += p.CPUMillis
+	}
+	return time.Duration(total * float64(time.Millisecond))
 }
 
 // groupResult holds every run of every subject: Runs[subject][phase][run].
@@ -60,6 +75,7 @@ type processReport struct {
 	LifetimeMillis  float64 `json:"lifetime_ms"`
 	SchemaServedMs  float64 `json:"schema_served_ms"`
 	MaxRSSKilobytes int64   `json:"max_rss_kb"`
+	CPUMillis       float64 `json:"cpu_ms"`
 	ExitCode        int     `json:"exit_code"`
 	Signal          string  `json:"signal"`
 }
@@ -164,6 +180,7 @@ func (h *harness) runPhases(spec groupSpec, s subject, dir string, emu *emulator
 		}
 		_ = os.Remove(reportPath)
 		emu.ResetRequests()
+		emu.connections.Store(0)
 		r.logPath = filepath.Join(dir, fmt.Sprintf("run%d-%d-%s.log", run+1, i+1, strings.ReplaceAll(p.name, " ", "-")))
 
 		var args []string
@@ -175,10 +192,12 @@ func (h *harness) runPhases(spec groupSpec, s subject, dir string, emu *emulator
 		case commandDestroy:
 			args = []string{"destroy", "-auto-approve", "-input=false", "-no-color"}
 		}
-		wall, code, output, err := r.run(args...)
-		pr := phaseRun{Wall: wall}
+		harnessBefore := selfCPU()
+		wall, code, output, cpu, err := r.run(args...)
+		pr := phaseRun{Wall: wall, CLICPU: cpu, HarnessCPU: selfCPU() - harnessBefore}
 		if usesAPI {
 			pr.Requests = countRequests(emu.Requests())
+			pr.Connections = emu.connections.Load()
 		}
 		pr.Plugins, _ = readProcessReports(reportPath)
 		switch {
@@ -217,7 +236,7 @@ func (h *harness) runPhases(spec groupSpec, s subject, dir string, emu *emulator
 		// Leave nothing behind for the next run: destroy what the state knows, then whatever
 		// the emulator still holds.
 		r.logPath = filepath.Join(dir, fmt.Sprintf("run%d-cleanup.log", run+1))
-		_, _, _, _ = r.run("destroy", "-auto-approve", "-input=false", "-no-color")
+		_, _, _, _, _ = r.run("destroy", "-auto-approve", "-input=false", "-no-color")
 		clearStore(emu.Emulator)
 	}
 	return out
@@ -292,7 +311,7 @@ func (h *harness) measureSchema(c cli, runs int) []schemaResult {
 		var walls, served []time.Duration
 		for range runs {
 			_ = os.Remove(reportPath)
-			wall, code, output, err := r.run("providers", "schema", "-json")
+			wall, code, output, _, err := r.run("providers", "schema", "-json")
 			if err == nil && code != 0 {
 				err = fmt.Errorf("exit code %d: %s", code, lastLines(output, 5))
 			}
@@ -316,6 +335,15 @@ func (h *harness) measureSchema(c cli, runs int) []schemaResult {
 		results = append(results, res)
 	}
 	return results
+}
+
+// selfCPU is the CPU time the harness process has used so far.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // median of the values; 0 for none. With an even count it is the mean of the middle two.

@@ -38,11 +38,16 @@ type phaseSummary struct {
 	MaxTotal  int           // most requests among successful runs
 	PeakRSSKB int64         // largest maxrss of any plugin process in any run
 	Processes int           // plugin processes started, first successful run
+	// Connections is the most TCP connections the provider opened in a successful run.
+	Connections int64
+	// Medians over the successful runs: CPU of the CLI itself (plugins excluded), of the plugin
+	// processes, and of the harness (the in-process emulator).
+	CLICPU, PluginCPU, HarnessCPU time.Duration
 }
 
 func summarize(runs []phaseRun) phaseSummary {
 	var s phaseSummary
-	var walls []time.Duration
+	var walls, cliCPU, pluginCPU, harnessCPU []time.Duration
 	for _, r := range runs {
 		for _, p := range r.Plugins {
 			s.PeakRSSKB = max(s.PeakRSSKB, p.MaxRSSKilobytes)
@@ -60,10 +65,15 @@ func summarize(runs []phaseRun) phaseSummary {
 		}
 		s.MinTotal, s.MaxTotal = min(s.MinTotal, total), max(s.MaxTotal, total)
 		s.OK++
+		s.Connections = max(s.Connections, r.Connections)
 		walls = append(walls, r.Wall)
+		cliCPU = append(cliCPU, r.CLICPU-r.PluginCPU())
+		pluginCPU = append(pluginCPU, r.PluginCPU())
+		harnessCPU = append(harnessCPU, r.HarnessCPU)
 	}
 	s.Varies = s.MinTotal != s.MaxTotal
 	s.Wall = median(walls)
+	s.CLICPU, s.PluginCPU, s.HarnessCPU = median(cliCPU), median(pluginCPU), median(harnessCPU)
 	return s
 }
 
@@ -157,6 +167,8 @@ func (r *benchResults) writeMethod(w func(string, ...any)) {
 	w("- **peak RSS**: the largest `ru_maxrss` of any provider process the CLI started during the phase (the CLI starts a\n")
 	w("  fresh plugin process per operation). Both plugins are started through `tools/bench/pluginlauncher`, which runs the\n")
 	w("  plugin as its child and reads the child's rusage when it exits, so short-lived processes are not missed.\n")
+	w("- **CPU**: user + system time of the CLI process (plugins excluded), of the plugin processes (from the launcher),\n")
+	w("  and of the harness process during the phase, which is almost entirely the in-process emulator.\n")
 	w("- **schema**: `providers schema -json` wall time, and the time from the plugin process's start to the moment it\n")
 	w("  served `GetProviderSchema` (taken from the plugin's protocol log by the launcher).\n")
 	w("- **latency variant**: the emulator waits %s before answering each request. Its bound is the plugin floor plus\n", r.Options.latency)
@@ -286,6 +298,31 @@ func (r *benchResults) writeZeroGroup(w func(string, ...any), g *groupResult) {
 	} else {
 		w("| **all phases** | %.2fs | %d | %d | %.2f | |\n\n", tp.Seconds(), treq, tmin, float64(treq)/float64(tmin))
 	}
+	if hasFloors {
+		r.writeCPU(w, g)
+	}
+}
+
+// writeCPU shows where the time of each phase goes: the CLI's own CPU, the plugin's and the
+// emulator's, for the provider and for the plugin floor, on the machine's cores.
+func (r *benchResults) writeCPU(w func(string, ...any), g *groupResult) {
+	w("CPU time (median; %d cores): the CLI itself, the plugin processes, and the in-process emulator.\n\n", r.Machine.Cores)
+	w("| phase | provider: wall | CLI CPU | provider CPU | emulator CPU | plugin floor: wall | CLI CPU | floor CPU |\n")
+	w("|---|--:|--:|--:|--:|--:|--:|--:|\n")
+	for i, p := range phases {
+		ps, _ := g.summary(subjectProvider, i)
+		fs, _ := g.summary(subjectPluginFloor, i)
+		w("| %s | %s | %s | %s | %s | %s | %s | %s |\n", p.name, wallCell(ps), cpuCell(ps, ps.CLICPU), cpuCell(ps, ps.PluginCPU),
+			cpuCell(ps, ps.HarnessCPU), wallCell(fs), cpuCell(fs, fs.CLICPU), cpuCell(fs, fs.PluginCPU))
+	}
+	w("\n")
+}
+
+func cpuCell(s phaseSummary, d time.Duration) string {
+	if s.OK == 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.2fs", d.Seconds())
 }
 
 func (r *benchResults) writeLatencyGroup(w func(string, ...any), g *groupResult) {
@@ -361,7 +398,8 @@ func (r *benchResults) writeSchema(w func(string, ...any)) {
 // endpoint whose count differs from the minimum.
 func (r *benchResults) writeRequestsByEndpoint(w func(string, ...any)) {
 	w("## Requests by endpoint\n\n")
-	w("Requests of the provider per phase (first successful run; a range means the runs differed), as sent / minimum.\n\n")
+	w("Requests of the provider per phase (first successful run; a range means the runs differed), as sent / minimum,\n")
+	w("with the TCP connections the provider opened to the API (most of any run) and the plugin processes the CLI started.\n\n")
 	w("| CLI | N | variant | phase | requests by endpoint (sent / minimum) |\n|---|--:|---|---|---|\n")
 	for _, g := range r.Groups {
 		for i, p := range phases {
@@ -394,6 +432,7 @@ func (r *benchResults) writeRequestsByEndpoint(w func(string, ...any)) {
 			if f := failedCell(s.Requests); f != "0" {
 				cells = append(cells, "errors: "+f)
 			}
+			cells = append(cells, fmt.Sprintf("%d TCP connections, %d plugin processes", s.Connections, s.Processes))
 			w("| %s | %d | %s | %s | %s |\n", g.Spec.CLI.Label, g.Spec.N, g.Spec.Variant.Name, p.name, strings.Join(cells, "; "))
 		}
 	}

@@ -2,7 +2,7 @@
 // the real provider (BENCH_PLUGIN_TARGET) as its child with the same stdio and environment, and
 // when the child exits it appends one JSON line to BENCH_PLUGIN_REPORT with the child's peak
 // resident set size (rusage maxrss, exact even for processes that live a few milliseconds, which
-// /proc polling would miss) and, when the plugin logs its protocol at TRACE
+// /proc polling would miss), its CPU time and, when the plugin logs its protocol at TRACE
 // (TF_LOG_SDK_PROTO=trace), the time from process start until it served GetProviderSchema.
 package main
 
@@ -25,6 +25,7 @@ type ProcessReport struct {
 	LifetimeMillis   float64 `json:"lifetime_ms"`
 	SchemaServedMs   float64 `json:"schema_served_ms"` // -1 when not observed
 	MaxRSSKilobytes  int64   `json:"max_rss_kb"`
+	CPUMillis        float64 `json:"cpu_ms"` // user + system
 	ExitCode         int     `json:"exit_code"`
 	ExitedBySignal   string  `json:"signal,omitempty"`
 	TargetExecutable string  `json:"target"`
@@ -72,6 +73,7 @@ func run(target, reportPath string) int {
 	}
 	if ru, ok := state.SysUsage().(*syscall.Rusage); ok {
 		report.MaxRSSKilobytes = ru.Maxrss // kilobytes on Linux
+		report.CPUMillis = float64((state.UserTime() + state.SystemTime()).Microseconds()) / 1000
 	}
 	if ws, ok := state.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 		report.ExitedBySignal = ws.Signal().String()
