@@ -604,9 +604,9 @@ func TestAccNotificationPolicy_import(t *testing.T) {
 				ImportStateVerify: true,
 			},
 			{
-				ResourceName:      policyAddr,
-				ImportState:       true,
-				ImportStateKind:   resource.ImportBlockWithID,
+				ResourceName:    policyAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
 				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(policyAddr, plancheck.ResourceActionNoop),
 				}},
@@ -876,7 +876,7 @@ func TestAccNotificationPolicy_invalidConfigurationsMakeNoRequests(t *testing.T)
 				Steps: []resource.TestStep{{
 					Config:      policyConfig(srv, "  "+body),
 					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(`(?s)` + strings.ReplaceAll(regexp.QuoteMeta(tc.wantError), " ", `\s+`)),
+					ExpectError: errorPattern(tc.wantError),
 				}},
 			})
 			if reqs := srv.Requests(); len(reqs) != 0 {

@@ -53,6 +53,16 @@ resource "sequence_notification_policy" "test" {
 }
 `
 
+// errorPattern matches CLI output containing the fragments in order. The CLI wraps long
+// diagnostic lines, so a space in a fragment matches any run of white space.
+func errorPattern(fragments ...string) *regexp.Regexp {
+	quoted := make([]string, len(fragments))
+	for i, f := range fragments {
+		quoted[i] = strings.ReplaceAll(regexp.QuoteMeta(f), " ", `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
+}
+
 // checkEmulatorPolicyCount asserts how many policies the emulator holds.
 func checkEmulatorPolicyCount(srv *sequencetest.Server, want int) resource.TestCheckFunc {
 	return func(*terraform.State) error {
@@ -134,43 +144,43 @@ func TestAccProvider_invalidConfiguration(t *testing.T) {
 		name      string
 		env       [3]string // endpoint, client id, client secret
 		provider  string
-		wantError string
+		wantError []string
 	}{
 		{
 			name:      "missing client id names attribute and environment variable",
 			env:       [3]string{srv.URL, "", sequencetest.DefaultClientSecret},
 			provider:  `provider "sequence" {}`,
-			wantError: `(?s)Missing Sequence API client ID.*client_id attribute.*SEQUENCE_CLIENT_ID`,
+			wantError: []string{"Missing Sequence API client ID", "client_id attribute", "SEQUENCE_CLIENT_ID"},
 		},
 		{
 			name:      "missing client secret names attribute and environment variable",
 			env:       [3]string{srv.URL, sequencetest.DefaultClientID, ""},
 			provider:  `provider "sequence" {}`,
-			wantError: `(?s)Missing Sequence API client secret.*client_secret attribute.*SEQUENCE_CLIENT_SECRET`,
+			wantError: []string{"Missing Sequence API client secret", "client_secret attribute", "SEQUENCE_CLIENT_SECRET"},
 		},
 		{
 			name:      "http endpoint in configuration refused",
 			env:       [3]string{"", sequencetest.DefaultClientID, sequencetest.DefaultClientSecret},
 			provider:  `provider "sequence" { endpoint = "http://sequence.example.com/api" }`,
-			wantError: `(?s)Invalid Sequence API endpoint.*endpoint attribute is "http://sequence.example.com/api".*use https`,
+			wantError: []string{"Invalid Sequence API endpoint", `endpoint attribute is "http://sequence.example.com/api"`, "use https"},
 		},
 		{
 			name:      "http endpoint in environment refused",
 			env:       [3]string{"http://sequence.example.com/api", sequencetest.DefaultClientID, sequencetest.DefaultClientSecret},
 			provider:  `provider "sequence" {}`,
-			wantError: `(?s)Invalid Sequence API endpoint.*SEQUENCE_ENDPOINT environment variable.*use https`,
+			wantError: []string{"Invalid Sequence API endpoint", "SEQUENCE_ENDPOINT environment variable", "use https"},
 		},
 		{
 			name:      "negative max_retries",
 			env:       [3]string{srv.URL, sequencetest.DefaultClientID, sequencetest.DefaultClientSecret},
 			provider:  `provider "sequence" { max_retries = -1 }`,
-			wantError: `(?s)max_retries.*at least 0`,
+			wantError: []string{"max_retries", "at least 0"},
 		},
 		{
 			name:      "zero requests_per_minute",
 			env:       [3]string{srv.URL, sequencetest.DefaultClientID, sequencetest.DefaultClientSecret},
 			provider:  `provider "sequence" { requests_per_minute = 0 }`,
-			wantError: `(?s)requests_per_minute.*at least 1`,
+			wantError: []string{"requests_per_minute", "at least 1"},
 		},
 	}
 	for _, tc := range cases {
@@ -181,7 +191,7 @@ func TestAccProvider_invalidConfiguration(t *testing.T) {
 				Steps: []resource.TestStep{{
 					Config:      tc.provider + testAccEmailPolicy,
 					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(tc.wantError),
+					ExpectError: errorPattern(tc.wantError...),
 				}},
 			})
 		})
@@ -219,7 +229,7 @@ provider "sequence" {
   client_secret = "wrong-secret-value"
 }
 `, srv.URL) + testAccEmailPolicy,
-			ExpectError: regexp.MustCompile(`(?s)Cannot create notification policy.*401`),
+			ExpectError: errorPattern("Cannot create notification policy", "401"),
 		}},
 	})
 }
