@@ -1,0 +1,209 @@
+package sequence
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const validPolicyJSON = `{"id":"p1","createdAt":"2026-08-01T10:00:00.000Z","sequenceAccountId":"acct","name":"n","channel":"EMAIL","recipients":["a@example.com"],"notificationTypes":["INVOICE_ISSUED"]}`
+
+func TestMalformedResponsesGiveClearErrorsOrCorrectResults(t *testing.T) {
+	tests := []struct {
+		name        string
+		status      int
+		contentType string
+		body        string
+		wantErr     string // "" = success
+		check       func(t *testing.T, p *NotificationPolicy)
+	}{
+		{
+			name: "HTML 502 page is an API error naming the page", status: 502, contentType: "text/html",
+			body:    "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>",
+			wantErr: `reading notification policy "p1": 502 Bad Gateway: HTML page: 502 Bad Gateway (gave up after 4 attempts)`,
+		},
+		{
+			name: "HTML page with status 200 is malformed", status: 200, contentType: "text/html",
+			body:    "<!DOCTYPE html><html><head><title>Sign in</title></head></html>",
+			wantErr: `reading notification policy "p1": malformed response (200 OK): the response is not valid JSON (invalid character '<' looking for beginning of value): HTML page: Sign in`,
+		},
+		{
+			name: "truncated JSON", status: 200, body: validPolicyJSON[:40],
+			wantErr: "the response is not valid JSON (unexpected end of JSON input)",
+		},
+		{
+			name: "truncated JSON never quotes a webhook secret", status: 200, body: `{"id":"p1","webhookSecret":"whsec_abcdefghijklmnop`,
+			wantErr: `"webhookSecret":"***"`,
+		},
+		{
+			name: "wrong type for recipients", status: 200, body: `{"id":"p1","name":"n","channel":"EMAIL","recipients":"a@example.com"}`,
+			wantErr: `field "recipients" has the wrong type (JSON string)`,
+		},
+		{
+			name: "wrong type for id", status: 200, body: `{"id":42,"name":"n","channel":"EMAIL","recipients":[]}`,
+			wantErr: `field "id" has the wrong type (JSON number)`,
+		},
+		{
+			name: "wrong type for a notification type", status: 200, body: `{"id":"p1","name":"n","channel":"EMAIL","recipients":[],"notificationTypes":[1]}`,
+			wantErr: `field "notificationTypes" has the wrong type (JSON number)`,
+		},
+		{
+			name: "array instead of an object", status: 200, body: `[]`,
+			wantErr: "the response is a JSON array, not an object",
+		},
+		{
+			name: "null body", status: 200, body: `null`,
+			wantErr: "the response body is null",
+		},
+		{
+			name: "missing id", status: 200, body: `{"name":"n","channel":"EMAIL","recipients":["a@example.com"]}`,
+			wantErr: "lacks required field(s) id",
+		},
+		{
+			name: "missing every required field", status: 200, body: `{"createdAt":"2026-08-01T10:00:00Z"}`,
+			wantErr: "lacks required field(s) id, name, channel, recipients",
+		},
+		{
+			name: "null recipients count as missing", status: 200, body: `{"id":"p1","name":"n","channel":"EMAIL","recipients":null}`,
+			wantErr: "lacks required field(s) recipients",
+		},
+		{
+			name: "empty id counts as missing", status: 200, body: `{"id":"","name":"n","channel":"EMAIL","recipients":[]}`,
+			wantErr: "lacks required field(s) id",
+		},
+		{
+			name: "200 with an empty body", status: 200, body: "",
+			wantErr: `reading notification policy "p1": malformed response (200 OK): the response body is empty`,
+		},
+		{
+			name: "unknown extra fields are accepted", status: 200,
+			body: `{"id":"p1","name":"n","channel":"EMAIL","recipients":["a@example.com"],"colour":"blue","nested":{"x":[1,2]}}`,
+			check: func(t *testing.T, p *NotificationPolicy) {
+				if p.ID != "p1" || p.Name != "n" || p.Channel != ChannelEmail || !slices.Equal(p.Recipients, []string{"a@example.com"}) {
+					t.Errorf("got %+v", p)
+				}
+			},
+		},
+		{
+			name: "unknown notification types and channels are kept", status: 200,
+			body: `{"id":"p1","name":"n","channel":"SMS","recipients":["+4412345"],"notificationTypes":["INVOICE_ISSUED","PAYMENT_TELEPATHY_RECEIVED"]}`,
+			check: func(t *testing.T, p *NotificationPolicy) {
+				if p.Channel != "SMS" || !slices.Equal(p.NotificationTypes, []string{"INVOICE_ISSUED", "PAYMENT_TELEPATHY_RECEIVED"}) {
+					t.Errorf("got %+v", p)
+				}
+			},
+		},
+		{
+			name: "absent and empty notification types both mean all types", status: 200,
+			body: `{"id":"p1","name":"n","channel":"EMAIL","recipients":["a@example.com"],"notificationTypes":[]}`,
+			check: func(t *testing.T, p *NotificationPolicy) {
+				if p.NotificationTypes != nil {
+					t.Errorf("types = %#v, want nil", p.NotificationTypes)
+				}
+			},
+		},
+		{
+			name: "webhook secret is read when present", status: 200,
+			body: `{"id":"p1","name":"n","channel":"WEBHOOK","recipients":["https://x.example"],"webhookSecret":"whsec_x"}`,
+			check: func(t *testing.T, p *NotificationPolicy) {
+				if p.WebhookSecret != "whsec_x" {
+					t.Errorf("secret = %q", p.WebhookSecret)
+				}
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int) {
+				if tt.contentType != "" {
+					w.Header().Set("Content-Type", tt.contentType)
+				}
+				w.WriteHeader(tt.status)
+				_, _ = w.Write([]byte(tt.body))
+			})
+			p, err := newTestClient(t, api.base()).GetNotificationPolicy(context.Background(), "p1")
+			if tt.wantErr != "" {
+				if err == nil {
+					t.Fatalf("got %+v, want an error containing %q", p, tt.wantErr)
+				}
+				if !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error:\n  %s\nwant it to contain\n  %s", err, tt.wantErr)
+				}
+				if strings.Contains(err.Error(), "whsec_abc") {
+					t.Errorf("error leaks a webhook secret: %s", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, p)
+		})
+	}
+}
+
+func TestMalformedListPagesAreErrors(t *testing.T) {
+	tests := []struct {
+		name    string
+		body    string
+		wantErr string
+	}{
+		{"missing items", `{"pagination":{}}`, `lacks the "items" list`},
+		{"items of the wrong type", `{"items":{}}`, `field "items" has the wrong type (JSON object)`},
+		{"an item missing its id", `{"items":[{"name":"n","channel":"EMAIL","recipients":[]}]}`, "items[0]: the notification policy in the response lacks required field(s) id"},
+		{"a null item", `{"items":[` + validPolicyJSON + `,null]}`, "items[1] is null"},
+		{"an item of the wrong type", `{"items":["p1"]}`, "items[0]: the response is a JSON string, not an object"},
+		{"cursor of the wrong type", `{"items":[],"pagination":{"after":5}}`, `field "pagination.after" has the wrong type (JSON number)`},
+		{"empty body", ``, "the response body is empty"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int) {
+				_, _ = w.Write([]byte(tt.body))
+			})
+			_, err := newTestClient(t, api.base()).ListNotificationPolicies(context.Background(), ListNotificationPoliciesOptions{})
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("err = %v, want one containing %q", err, tt.wantErr)
+			}
+			if !strings.HasPrefix(err.Error(), "listing notification policies: malformed response for page 1 (200 OK): ") {
+				t.Errorf("err = %v, want the operation and page", err)
+			}
+		})
+	}
+}
+
+func TestCreateAnsweredWithoutAnIDIsAnError(t *testing.T) {
+	api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		w.WriteHeader(201)
+		_, _ = w.Write([]byte(`{"name":"n","channel":"EMAIL","recipients":["a@example.com"]}`))
+	})
+	_, err := newTestClient(t, api.base()).CreateNotificationPolicy(context.Background(), emailRequest)
+	want := `creating notification policy "Finance team emails": Sequence answered 201 Created, so the policy was probably created, but the response is malformed: the notification policy in the response lacks required field(s) id`
+	if err == nil || err.Error() != want {
+		t.Fatalf("err =\n  %v\nwant\n  %s", err, want)
+	}
+}
+
+func TestOversizedResponseIsAnError(t *testing.T) {
+	api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		_, _ = w.Write([]byte(`{"id":"` + strings.Repeat("x", maxResponseBytes) + `"}`))
+	})
+	_, err := newTestClient(t, api.base(), func(cfg *Config) { cfg.MaxRetries = 0 }).GetNotificationPolicy(context.Background(), "p1")
+	if err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Fatalf("err = %v, want a size error", err)
+	}
+}
+
+func TestDecodeErrorsAreNotRetried(t *testing.T) {
+	api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int) { _, _ = w.Write([]byte("{")) })
+	_, err := newTestClient(t, api.base()).GetNotificationPolicy(context.Background(), "p1")
+	if err == nil || errors.As(err, new(*APIError)) {
+		t.Fatalf("err = %v, want a decode error that is not an APIError", err)
+	}
+	if n := len(api.recorded()); n != 1 {
+		t.Errorf("sent %d requests, want 1", n)
+	}
+}

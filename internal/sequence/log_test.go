@@ -1,0 +1,104 @@
+package sequence
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+)
+
+func TestLogsCarryRequestFactsAndNeverSecrets(t *testing.T) {
+	const sentSecret = "whsec_sentByTheUser0123456789"
+	const generatedSecret = "whsec_GeneratedByServer0123456789abcd"
+	api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if n == 1 {
+			writeJSON(w, 503, map[string]any{"error": map[string]any{"message": "echo " + r.Header.Get("Authorization")}})
+			return
+		}
+		p := samplePolicy("p1")
+		p.Channel = ChannelWebhook
+		p.Recipients = []string{"https://hooks.example.com/x"}
+		p.WebhookSecret = generatedSecret
+		if r.Method == http.MethodPost {
+			p.WebhookSecret = sentSecret
+			writeJSON(w, 201, p)
+			return
+		}
+		writeJSON(w, 200, p)
+	})
+	var out bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &out)
+	c := newTestClient(t, api.base())
+	must(c.GetNotificationPolicy(ctx, "p1"))(t)
+	must(c.CreateNotificationPolicy(ctx, CreateNotificationPolicyRequest{
+		Name: "hooks", Channel: ChannelWebhook, Recipients: []string{"https://hooks.example.com/x"}, WebhookSecret: sentSecret,
+	}))(t)
+
+	text := out.String()
+	assertNoSecret(t, "log output", text, sentSecret, generatedSecret)
+
+	entries, err := tflogtest.MultilineJSONDecode(&out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var debug, traceBodies, retries int
+	for _, e := range entries {
+		if e["@module"] != "provider.sequence" {
+			t.Errorf("entry outside the sequence subsystem: %v", e)
+		}
+		switch e["@message"] {
+		case "Sequence API request":
+			debug++
+			for _, field := range []string{"method", "path", "status", "attempt", "duration_ms"} {
+				if _, ok := e[field]; !ok {
+					t.Errorf("debug entry lacks %q: %v", field, e)
+				}
+			}
+			if e["@level"] != "debug" {
+				t.Errorf("request summary at %v, want debug", e["@level"])
+			}
+		case "Sequence API request body", "Sequence API response body":
+			traceBodies++
+			if e["@level"] != "trace" {
+				t.Errorf("body logged at %v, want trace", e["@level"])
+			}
+		case "Retrying Sequence API request":
+			retries++
+		}
+	}
+	if debug != 3 || retries != 1 {
+		t.Errorf("got %d request entries and %d retry entries, want 3 and 1:\n%s", debug, retries, text)
+	}
+	if traceBodies != 4 { // 503 body, GET body, create request and response bodies
+		t.Errorf("got %d body entries, want 4:\n%s", traceBodies, text)
+	}
+	if !strings.Contains(text, `\"webhookSecret\":\"***\"`) {
+		t.Errorf("bodies do not show the masked secret:\n%s", text)
+	}
+	if !strings.Contains(text, `"path":"/api/notifications/policies/p1"`) || !strings.Contains(text, `"attempt":2`) {
+		t.Errorf("path or attempt missing:\n%s", text)
+	}
+}
+
+func TestMaskWebhookSecrets(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"policy", `{"id":"p1","webhookSecret":"whsec_x"}`, `{"id":"p1","webhookSecret":"***"}`},
+		{"list items", `{"items":[{"webhookSecret":"a"},{"webhookSecret":"b"}]}`, `{"items":[{"webhookSecret":"***"},{"webhookSecret":"***"}]}`},
+		{"no secret is left as it is", `{"id": "p1"}`, `{"id": "p1"}`},
+		{"truncated JSON", `{"id":"p1","webhookSecret":"whsec_tru`, `{"id":"p1","webhookSecret":"***"`},
+		{"truncated JSON with escaped quote", `{"webhookSecret":"a\"b","x":1`, `{"webhookSecret":"***","x":1`},
+		{"unquoted value in broken JSON", `{"webhookSecret": 123, `, `{"webhookSecret": "***", `},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := maskWebhookSecrets(tt.in); got != tt.want {
+				t.Errorf("maskWebhookSecrets(%s) = %s, want %s", tt.in, got, tt.want)
+			}
+		})
+	}
+}
