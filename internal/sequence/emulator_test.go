@@ -513,7 +513,10 @@ func TestEmulatorChurnUnderFaults(t *testing.T) {
 			ids[p.ID]++
 			mu.Unlock()
 			for _, step := range []func() error{
-				func() error { _, err := c.AddRecipients(ctx, p.ID, []string{"b@example.com", "c@example.com"}); return err },
+				func() error {
+					_, err := c.AddRecipients(ctx, p.ID, []string{"b@example.com", "c@example.com"})
+					return err
+				},
 				func() error { _, err := c.RemoveRecipient(ctx, p.ID, "b@example.com"); return err },
 				func() error { _, err := c.AddNotificationTypes(ctx, p.ID, []string{"QUOTE_SIGNED"}); return err },
 				func() error { _, err := c.RemoveNotificationType(ctx, p.ID, "INVOICE_ISSUED"); return err },
