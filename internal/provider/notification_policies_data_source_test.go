@@ -13,10 +13,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -74,7 +72,7 @@ func TestAccNotificationPoliciesDataSource_filtersAcrossPages(t *testing.T) {
 		}
 		steps[i] = resource.TestStep{
 			PreConfig: srv.ResetRequests,
-			Config: dataSourceTestProviderBlock(srv) + fmt.Sprintf(`
+			Config: testAccProviderConfig(srv) + fmt.Sprintf(`
 data "sequence_notification_policies" "selected" {
   %s
 }
@@ -87,7 +85,7 @@ data "sequence_notification_policies" "selected" {
 		}
 	}
 
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: dataSourceTestProviderFactories, Steps: steps})
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
 }
 
 // Invalid filters are refused at plan time, before any request.
@@ -105,7 +103,7 @@ func TestAccNotificationPoliciesDataSource_filterValidation(t *testing.T) {
 	steps := make([]resource.TestStep, len(tests))
 	for i, tt := range tests {
 		steps[i] = resource.TestStep{
-			Config: dataSourceTestProviderBlock(srv) + fmt.Sprintf(`
+			Config: testAccProviderConfig(srv) + fmt.Sprintf(`
 data "sequence_notification_policies" "invalid" {
   %s
 }
@@ -114,7 +112,7 @@ data "sequence_notification_policies" "invalid" {
 			ExpectError: diagnosticPattern(tt.want),
 		}
 	}
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: dataSourceTestProviderFactories, Steps: steps})
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
 
 	if got := srv.Requests(); len(got) != 0 {
 		t.Errorf("invalid configurations reached the API: %v", got)
@@ -218,25 +216,17 @@ func policiesInListOrder(policies []sequencetest.Policy, keep func(sequencetest.
 func policySummaryCheck(p sequencetest.Policy) knownvalue.Check {
 	var notificationTypes knownvalue.Check = knownvalue.Null()
 	if p.NotificationTypes != nil {
-		notificationTypes = knownvalue.SetExact(stringChecks(p.NotificationTypes))
+		notificationTypes = stringSetValue(p.NotificationTypes...)
 	}
 	return knownvalue.ObjectExact(map[string]knownvalue.Check{
 		"id":                  knownvalue.StringExact(p.ID),
 		"name":                knownvalue.StringExact(p.Name),
 		"channel":             knownvalue.StringExact(p.Channel),
-		"recipients":          knownvalue.SetExact(stringChecks(p.Recipients)),
+		"recipients":          stringSetValue(p.Recipients...),
 		"notification_types":  notificationTypes,
 		"created_at":          knownvalue.StringExact(p.CreatedAt.UTC().Format(emulatorCreatedAt)),
 		"sequence_account_id": knownvalue.StringExact(p.SequenceAccountID),
 	})
-}
-
-func stringChecks(values []string) []knownvalue.Check {
-	checks := make([]knownvalue.Check, len(values))
-	for i, v := range values {
-		checks[i] = knownvalue.StringExact(v)
-	}
-	return checks
 }
 
 // stateChecks runs several checks as one and reports every failure.
@@ -328,20 +318,4 @@ type requestLogCheck struct {
 
 func (c requestLogCheck) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
 	resp.Error = c.check(c.srv.Requests())
-}
-
-// dataSourceTestProviderFactories and dataSourceTestProviderBlock stand in for the provider's shared
-// acceptance-test harness until it exists; switch to it then.
-var dataSourceTestProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"sequence": providerserver.NewProtocol6WithError(New("test")()),
-}
-
-func dataSourceTestProviderBlock(srv *sequencetest.Server) string {
-	return fmt.Sprintf(`
-provider "sequence" {
-  endpoint      = %q
-  client_id     = %q
-  client_secret = %q
-}
-`, srv.URL, sequencetest.DefaultClientID, sequencetest.DefaultClientSecret)
 }

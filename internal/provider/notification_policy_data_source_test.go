@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/sequencehq/terraform-provider-sequence/internal/sequence"
@@ -37,9 +36,9 @@ func TestAccNotificationPolicyDataSource_byID(t *testing.T) {
 	})
 
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: dataSourceTestProviderFactories,
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: dataSourceTestProviderBlock(srv) + fmt.Sprintf(`
+			Config: testAccProviderConfig(srv) + fmt.Sprintf(`
 data "sequence_notification_policy" "webhook" {
   id = %q
 }
@@ -50,17 +49,11 @@ data "sequence_notification_policy" "email" {
 `, webhook.ID, email.ID),
 			ConfigStateChecks: []statecheck.StateCheck{
 				expectPolicyAttributes("data.sequence_notification_policy.webhook", map[string]knownvalue.Check{
-					"id":      knownvalue.StringExact(webhook.ID),
-					"name":    knownvalue.StringExact("ops webhooks"),
-					"channel": knownvalue.StringExact("WEBHOOK"),
-					"recipients": knownvalue.SetExact([]knownvalue.Check{
-						knownvalue.StringExact("https://hooks.example.com/a"),
-						knownvalue.StringExact("https://hooks.example.com/b"),
-					}),
-					"notification_types": knownvalue.SetExact([]knownvalue.Check{
-						knownvalue.StringExact("CUSTOMER_CREATED"),
-						knownvalue.StringExact("INVOICE_ISSUED"),
-					}),
+					"id":                  knownvalue.StringExact(webhook.ID),
+					"name":                knownvalue.StringExact("ops webhooks"),
+					"channel":             knownvalue.StringExact("WEBHOOK"),
+					"recipients":          stringSetValue("https://hooks.example.com/a", "https://hooks.example.com/b"),
+					"notification_types":  stringSetValue("CUSTOMER_CREATED", "INVOICE_ISSUED"),
 					"webhook_secret":      knownvalue.StringExact("whsec_0123456789abcdefghijABCDEFGHIJ01"),
 					"created_at":          knownvalue.StringExact(webhook.CreatedAt.UTC().Format(emulatorCreatedAt)),
 					"sequence_account_id": knownvalue.StringExact(webhook.SequenceAccountID),
@@ -70,7 +63,7 @@ data "sequence_notification_policy" "email" {
 					"id":                  knownvalue.StringExact(email.ID),
 					"name":                knownvalue.StringExact("finance e-mails"),
 					"channel":             knownvalue.StringExact("EMAIL"),
-					"recipients":          knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("Finance@Example.com")}),
+					"recipients":          stringSetValue("Finance@Example.com"),
 					"notification_types":  knownvalue.Null(), // all types
 					"webhook_secret":      knownvalue.Null(),
 					"created_at":          knownvalue.StringExact(email.CreatedAt.UTC().Format(emulatorCreatedAt)),
@@ -91,9 +84,9 @@ func TestAccNotificationPolicyDataSource_secretOmittedOnRead(t *testing.T) {
 	})
 
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: dataSourceTestProviderFactories,
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: dataSourceTestProviderBlock(srv) + fmt.Sprintf(`
+			Config: testAccProviderConfig(srv) + fmt.Sprintf(`
 data "sequence_notification_policy" "by_id" {
   id = %q
 }
@@ -142,10 +135,10 @@ func TestAccNotificationPolicyDataSource_byName(t *testing.T) {
 	}
 
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: dataSourceTestProviderFactories,
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			PreConfig: srv.ResetRequests,
-			Config: dataSourceTestProviderBlock(srv) + `
+			Config: testAccProviderConfig(srv) + `
 data "sequence_notification_policy" "ops" {
   name = "Ops Alerts"
 }
@@ -155,8 +148,8 @@ data "sequence_notification_policy" "ops" {
 					"id":                  knownvalue.StringExact(target.ID),
 					"name":                knownvalue.StringExact("Ops Alerts"),
 					"channel":             knownvalue.StringExact("WEBHOOK"),
-					"recipients":          knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("https://hooks.example.com/ops")}),
-					"notification_types":  knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("INVOICE_ISSUED")}),
+					"recipients":          stringSetValue("https://hooks.example.com/ops"),
+					"notification_types":  stringSetValue("INVOICE_ISSUED"),
 					"webhook_secret":      knownvalue.StringExact(target.WebhookSecret),
 					"created_at":          knownvalue.StringExact(target.CreatedAt.UTC().Format(emulatorCreatedAt)),
 					"sequence_account_id": knownvalue.StringExact(target.SequenceAccountID),
@@ -183,9 +176,9 @@ func TestAccNotificationPolicyDataSource_ambiguousName(t *testing.T) {
 	slices.Sort(ids)
 
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: dataSourceTestProviderFactories,
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: dataSourceTestProviderBlock(srv) + `
+			Config: testAccProviderConfig(srv) + `
 data "sequence_notification_policy" "shared" {
   name = "shared"
 }
@@ -203,10 +196,10 @@ func TestAccNotificationPolicyDataSource_notFound(t *testing.T) {
 	const missingID = "00000000-0000-4000-8000-000000000000"
 
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: dataSourceTestProviderFactories,
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: dataSourceTestProviderBlock(srv) + fmt.Sprintf(`
+				Config: testAccProviderConfig(srv) + fmt.Sprintf(`
 data "sequence_notification_policy" "missing" {
   id = %q
 }
@@ -214,7 +207,7 @@ data "sequence_notification_policy" "missing" {
 				ExpectError: diagnosticPattern(fmt.Sprintf(`No notification policy has the id %q`, missingID)),
 			},
 			{
-				Config: dataSourceTestProviderBlock(srv) + `
+				Config: testAccProviderConfig(srv) + `
 data "sequence_notification_policy" "missing" {
   name = "Present"
 }
@@ -241,7 +234,7 @@ func TestAccNotificationPolicyDataSource_selectorValidation(t *testing.T) {
 	steps := make([]resource.TestStep, len(tests))
 	for i, tt := range tests {
 		steps[i] = resource.TestStep{
-			Config: dataSourceTestProviderBlock(srv) + fmt.Sprintf(`
+			Config: testAccProviderConfig(srv) + fmt.Sprintf(`
 data "sequence_notification_policy" "invalid" {
   %s
 }
@@ -250,7 +243,7 @@ data "sequence_notification_policy" "invalid" {
 			ExpectError: diagnosticPattern(tt.want),
 		}
 	}
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: dataSourceTestProviderFactories, Steps: steps})
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
 
 	if got := srv.Requests(); len(got) != 0 {
 		t.Errorf("invalid configurations reached the API: %v", got)
@@ -265,17 +258,10 @@ func TestAccNotificationPolicyDataSource_resourceInSameConfiguration(t *testing.
 
 	const policy = "sequence_notification_policy.ops"
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: dataSourceTestProviderFactories,
-		CheckDestroy: func(*terraform.State) error {
-			for _, p := range srv.Policies() {
-				if p.Name == "same configuration" {
-					return fmt.Errorf("policy %s still exists after destroy", p.ID)
-				}
-			}
-			return nil
-		},
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkEmulatorPolicyCount(srv, 1), // the unrelated policy stays
 		Steps: []resource.TestStep{{
-			Config: dataSourceTestProviderBlock(srv) + `
+			Config: testAccProviderConfig(srv) + `
 resource "sequence_notification_policy" "ops" {
   name               = "same configuration"
   channel            = "WEBHOOK"
