@@ -257,3 +257,14 @@ func TestEndpointPathPrefixIsKept(t *testing.T) {
 		t.Errorf("path = %s, want %s", gotPath, want)
 	}
 }
+
+func BenchmarkGetNotificationPolicy(b *testing.B) {
+	api := newFakeAPI(b, func(w http.ResponseWriter, r *http.Request, n int) { writeJSON(w, 200, samplePolicy("p1")) })
+	c := newTestClient(b, api.base())
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := c.GetNotificationPolicy(ctx, "p1"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

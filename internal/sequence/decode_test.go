@@ -207,3 +207,17 @@ func TestDecodeErrorsAreNotRetried(t *testing.T) {
 		t.Errorf("sent %d requests, want 1", n)
 	}
 }
+
+func BenchmarkDecodeNotificationPolicyPage(b *testing.B) {
+	items := make([]string, 100)
+	for i := range items {
+		items[i] = validPolicyJSON
+	}
+	body := []byte(`{"items":[` + strings.Join(items, ",") + `],"pagination":{"after":"abc"}}`)
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		if _, _, err := decodeNotificationPolicyPage(body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

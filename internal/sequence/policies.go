@@ -249,37 +249,35 @@ func matchesCreate(p NotificationPolicy, req CreateNotificationPolicyRequest, no
 
 // sameSet compares a and b as sets, optionally ignoring case.
 func sameSet(a, b []string, foldCase bool) bool {
-	norm := func(in []string) []string {
-		out := make([]string, len(in))
-		for i, s := range in {
-			if foldCase {
-				s = strings.ToLower(s)
-			}
-			out[i] = s
+	return slices.Equal(normalizedSet(a, foldCase), normalizedSet(b, foldCase))
+}
+
+// normalizedSet is in sorted, without duplicates, lower-cased if foldCase.
+func normalizedSet(in []string, foldCase bool) []string {
+	out := make([]string, len(in))
+	for i, s := range in {
+		if foldCase {
+			s = strings.ToLower(s)
 		}
-		slices.Sort(out)
-		return slices.Compact(out)
+		out[i] = s
 	}
-	return slices.Equal(norm(a), norm(b))
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // createFingerprint identifies creates that could match the same policy.
 func createFingerprint(req CreateNotificationPolicyRequest) string {
-	norm := func(in []string, foldCase bool) string {
+	quoted := func(in []string) string {
 		out := make([]string, len(in))
 		for i, s := range in {
-			if foldCase {
-				s = strings.ToLower(s)
-			}
 			out[i] = strconv.Quote(s)
 		}
-		slices.Sort(out)
-		return strings.Join(slices.Compact(out), ",")
+		return strings.Join(out, ",")
 	}
 	return strings.Join([]string{
 		strconv.Quote(req.Name), strconv.Quote(req.Channel),
-		norm(req.Recipients, strings.EqualFold(req.Channel, ChannelEmail)),
-		norm(req.NotificationTypes, false),
+		quoted(normalizedSet(req.Recipients, strings.EqualFold(req.Channel, ChannelEmail))),
+		quoted(normalizedSet(req.NotificationTypes, false)),
 	}, "|")
 }
 
