@@ -1,0 +1,97 @@
+package provider
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/sequencehq/terraform-provider-sequence/internal/sequence"
+)
+
+func TestRecipientChanges(t *testing.T) {
+	cases := []struct {
+		name       string
+		channel    string
+		current    []string
+		planned    []string
+		wantAdd    []string
+		wantRemove []string
+	}{
+		{"no change", sequence.ChannelEmail, []string{"a@example.com"}, []string{"a@example.com"}, nil, nil},
+		{"one added", sequence.ChannelEmail, []string{"a@example.com"}, []string{"a@example.com", "b@example.com"}, []string{"b@example.com"}, nil},
+		{"one removed", sequence.ChannelEmail, []string{"a@example.com", "b@example.com"}, []string{"a@example.com"}, nil, []string{"b@example.com"}},
+		{"swap adds and removes", sequence.ChannelEmail, []string{"a@example.com"}, []string{"b@example.com"}, []string{"b@example.com"}, []string{"a@example.com"}},
+		{"order does not matter", sequence.ChannelEmail, []string{"b@example.com", "a@example.com"}, []string{"a@example.com", "b@example.com"}, nil, nil},
+		{"e-mail case-only change is no change", sequence.ChannelEmail, []string{"Ops@Example.com"}, []string{"ops@example.com"}, nil, nil},
+		{"webhook URLs compare exactly", sequence.ChannelWebhook, []string{"https://h.example.com/A"}, []string{"https://h.example.com/a"}, []string{"https://h.example.com/a"}, []string{"https://h.example.com/A"}},
+		{"additions and removals sorted", sequence.ChannelEmail, []string{"z@example.com", "y@example.com"}, []string{"c@example.com", "b@example.com"}, []string{"b@example.com", "c@example.com"}, []string{"y@example.com", "z@example.com"}},
+		{"case-duplicates in planned added once", sequence.ChannelEmail, nil, []string{"A@example.com", "a@example.com"}, []string{"A@example.com"}, nil},
+		{"from nothing", sequence.ChannelWebhook, nil, []string{"https://h.example.com/"}, []string{"https://h.example.com/"}, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := recipientChanges(tc.channel, tc.current, tc.planned)
+			if !slices.Equal(got.add, tc.wantAdd) || !slices.Equal(got.remove, tc.wantRemove) {
+				t.Errorf("recipientChanges = add %q remove %q, want add %q remove %q", got.add, got.remove, tc.wantAdd, tc.wantRemove)
+			}
+		})
+	}
+}
+
+func TestNotificationTypeChanges(t *testing.T) {
+	cases := []struct {
+		name       string
+		current    []string // nil = all types
+		planned    []string
+		wantAdd    []string
+		wantRemove []string
+	}{
+		{"all to all", nil, nil, nil, nil},
+		{"all to a set adds each planned type", nil, []string{"INVOICE_ISSUED", "CUSTOMER_CREATED"}, []string{"CUSTOMER_CREATED", "INVOICE_ISSUED"}, nil},
+		{"a set to all removes each current type", []string{"INVOICE_ISSUED", "CUSTOMER_CREATED"}, nil, nil, []string{"CUSTOMER_CREATED", "INVOICE_ISSUED"}},
+		{"replace one type", []string{"INVOICE_ISSUED"}, []string{"QUOTE_SIGNED"}, []string{"QUOTE_SIGNED"}, []string{"INVOICE_ISSUED"}},
+		{"types are case-sensitive", []string{"INVOICE_ISSUED"}, []string{"invoice_issued"}, []string{"invoice_issued"}, []string{"INVOICE_ISSUED"}},
+		{"unknown names pass through", []string{"INVOICE_ISSUED"}, []string{"INVOICE_ISSUED", "SOMETHING_NEW"}, []string{"SOMETHING_NEW"}, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := notificationTypeChanges(tc.current, tc.planned)
+			if !slices.Equal(got.add, tc.wantAdd) || !slices.Equal(got.remove, tc.wantRemove) {
+				t.Errorf("notificationTypeChanges = add %q remove %q, want add %q remove %q", got.add, got.remove, tc.wantAdd, tc.wantRemove)
+			}
+		})
+	}
+}
+
+func TestChangesBetweenModels(t *testing.T) {
+	current := notificationPolicyModel{
+		Channel:           types.StringValue(sequence.ChannelEmail),
+		Recipients:        stringSet([]string{"a@example.com", "b@example.com"}),
+		NotificationTypes: types.SetNull(types.StringType),
+	}
+	planned := notificationPolicyModel{
+		Channel:           types.StringValue(sequence.ChannelEmail),
+		Recipients:        stringSet([]string{"A@example.com", "c@example.com"}),
+		NotificationTypes: stringSet([]string{"INVOICE_ISSUED"}),
+	}
+	got := changesBetween(current, planned)
+	want := policyChanges{
+		recipients: setChanges{add: []string{"c@example.com"}, remove: []string{"b@example.com"}},
+		types:      setChanges{add: []string{"INVOICE_ISSUED"}},
+	}
+	if !slices.Equal(got.recipients.add, want.recipients.add) || !slices.Equal(got.recipients.remove, want.recipients.remove) ||
+		!slices.Equal(got.types.add, want.types.add) || !slices.Equal(got.types.remove, want.types.remove) {
+		t.Errorf("changesBetween = %+v, want %+v", got, want)
+	}
+	const wantText = `add recipient(s) "c@example.com"; add notification type(s) "INVOICE_ISSUED"; remove recipient(s) "b@example.com"`
+	if text := got.describe(); text != wantText {
+		t.Errorf("describe() = %q, want %q", text, wantText)
+	}
+	if got.empty() {
+		t.Error("empty() = true for a change")
+	}
+	if !changesBetween(planned, planned).empty() {
+		t.Error("a policy compared with itself has changes")
+	}
+}
