@@ -151,8 +151,8 @@ func notificationPolicyByName(ctx context.Context, client *sequence.Client, name
 	switch len(named) {
 	case 0:
 		diags.AddAttributeError(path.Root("name"), "Notification policy not found",
-			fmt.Sprintf("No notification policy has the name %q (searched %d policies; names are matched exactly, "+
-				"including letter case and spaces).", name, len(all)))
+			fmt.Sprintf("No notification policy has the name %q. Names are matched exactly, including letter case "+
+				"and spaces.", name))
 		return nil, diags
 	case 1:
 		return &named[0], diags

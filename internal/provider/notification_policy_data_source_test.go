@@ -212,7 +212,7 @@ data "sequence_notification_policy" "missing" {
   name = "Present"
 }
 `,
-				ExpectError: diagnosticPattern(`No notification policy has the name "Present" (searched 1 policies; names are matched exactly`),
+				ExpectError: diagnosticPattern(`No notification policy has the name "Present". Names are matched exactly, including letter case`),
 			},
 		},
 	})
