@@ -2,10 +2,13 @@ package provider
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -884,4 +887,66 @@ func TestAccNotificationPolicy_invalidConfigurationsMakeNoRequests(t *testing.T)
 			}
 		})
 	}
+}
+
+// When a request fails midway through an update, state records what really happened and the
+// error names the changes left; the next apply finishes them.
+func TestAccNotificationPolicy_failedUpdateRecordsWhatHappened(t *testing.T) {
+	emulator := sequencetest.New()
+	var failRemovals atomic.Bool
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The removal of b@example.com fails with a 500, which the client does not retry.
+		if failRemovals.Load() && r.Method == http.MethodDelete && strings.HasSuffix(r.URL.EscapedPath(), "/recipients/b%40example.com") {
+			http.Error(w, `{"errors":[{"key":"recipient","error":"temporarily broken"}]}`, http.StatusInternalServerError)
+			return
+		}
+		emulator.ServeHTTP(w, r)
+	}))
+	t.Cleanup(hs.Close)
+	srv := &sequencetest.Server{Emulator: emulator, URL: hs.URL + "/api"}
+	config := func(recipients string) string {
+		// No retries, so the injected 500 fails the request at once.
+		return strings.Replace(policyConfig(srv, `
+  name       = "partial"
+  channel    = "EMAIL"
+  recipients = `+recipients+`
+`), `provider "sequence" {`, `provider "sequence" {
+  max_retries   = 0`, 1)
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkNoPolicies(srv),
+		Steps: []resource.TestStep{
+			{Config: config(`["a@example.com", "b@example.com"]`)},
+			{
+				PreConfig:   func() { failRemovals.Store(true) },
+				Config:      config(`["c@example.com"]`),
+				ExpectError: errorPattern(`Cannot update notification policy`, `remove recipient "b@example.com" failed`, `500`, `Changes not made: remove recipient(s) "b@example.com"`),
+			},
+			{
+				// State holds what the emulator holds: c added, a removed, b still there.
+				PreConfig: func() {
+					failRemovals.Store(false)
+					emulator.ResetRequests()
+				},
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true, // b@example.com is still to be removed
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckTypeSetElemAttr(policyAddr, "recipients.*", "b@example.com"),
+					resource.TestCheckTypeSetElemAttr(policyAddr, "recipients.*", "c@example.com"),
+					resource.TestCheckResourceAttr(policyAddr, "recipients.#", "2"),
+				),
+			},
+			{
+				PreConfig:        emulator.ResetRequests,
+				Config:           config(`["c@example.com"]`),
+				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
+				ConfigStateChecks: []statecheck.StateCheck{
+					stateValue("recipients", stringSetValue("c@example.com")),
+				},
+				Check: expectAPIChanges(srv, "DELETE /api/notifications/policies/{id}/recipients/b@example.com"),
+			},
+		},
+	})
 }

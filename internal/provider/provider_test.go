@@ -5,11 +5,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -18,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/sequencehq/terraform-provider-sequence/internal/sequence"
 	"github.com/sequencehq/terraform-provider-sequence/internal/sequencetest"
 )
 
@@ -313,4 +316,155 @@ resource "sequence_notification_policy" "second" {
 			Check: checkEmulatorPolicyCount(srv, 2),
 		}},
 	})
+}
+
+func TestResolveProviderSettings(t *testing.T) {
+	env := func(vars map[string]string) func(string) string {
+		return func(k string) string { return vars[k] }
+	}
+	fullEnv := env(map[string]string{
+		envEndpoint: "https://sandbox.sequencehq.com/api", envClientID: "env-id", envClientSecret: "env-secret",
+	})
+	nullConfig := sequenceProviderModel{
+		Endpoint: types.StringNull(), ClientID: types.StringNull(), ClientSecret: types.StringNull(),
+		MaxRetries: types.Int64Null(), RequestsPerMinute: types.Int64Null(),
+	}
+	with := func(change func(*sequenceProviderModel)) sequenceProviderModel {
+		c := nullConfig
+		change(&c)
+		return c
+	}
+
+	cases := []struct {
+		name        string
+		config      sequenceProviderModel
+		getenv      func(string) string
+		want        providerSettings
+		wantUnknown []string
+		wantErrors  []string
+	}{
+		{
+			name:   "environment only",
+			config: nullConfig,
+			getenv: fullEnv,
+			want:   providerSettings{endpoint: "https://sandbox.sequencehq.com/api", clientID: "env-id", clientSecret: "env-secret", maxRetries: 5},
+		},
+		{
+			name: "configuration beats environment",
+			config: with(func(c *sequenceProviderModel) {
+				c.Endpoint = types.StringValue("https://eu.sequencehq.com/api")
+				c.ClientID = types.StringValue("cfg-id")
+				c.ClientSecret = types.StringValue("cfg-secret")
+				c.MaxRetries = types.Int64Value(0)
+				c.RequestsPerMinute = types.Int64Value(90)
+			}),
+			getenv: fullEnv,
+			want:   providerSettings{endpoint: "https://eu.sequencehq.com/api", clientID: "cfg-id", clientSecret: "cfg-secret", maxRetries: 0, requestsPerMinute: 90},
+		},
+		{
+			name: "default endpoint",
+			config: with(func(c *sequenceProviderModel) {
+				c.ClientID = types.StringValue("id")
+				c.ClientSecret = types.StringValue("s")
+			}),
+			getenv: env(nil),
+			want:   providerSettings{endpoint: sequence.DefaultEndpoint, clientID: "id", clientSecret: "s", maxRetries: 5},
+		},
+		{
+			name:       "missing credentials name attribute and environment variable",
+			config:     nullConfig,
+			getenv:     env(nil),
+			want:       providerSettings{endpoint: sequence.DefaultEndpoint, maxRetries: 5},
+			wantErrors: []string{"client_id attribute in the provider block or the SEQUENCE_CLIENT_ID", "client_secret attribute in the provider block or the SEQUENCE_CLIENT_SECRET"},
+		},
+		{
+			name:       "http endpoint refused",
+			config:     with(func(c *sequenceProviderModel) { c.Endpoint = types.StringValue("http://sequence.example.com/api") }),
+			getenv:     fullEnv,
+			want:       providerSettings{endpoint: "http://sequence.example.com/api", clientID: "env-id", clientSecret: "env-secret", maxRetries: 5},
+			wantErrors: []string{"use https"},
+		},
+		{
+			name:   "loopback http allowed",
+			config: with(func(c *sequenceProviderModel) { c.Endpoint = types.StringValue("http://127.0.0.1:8080/api") }),
+			getenv: fullEnv,
+			want:   providerSettings{endpoint: "http://127.0.0.1:8080/api", clientID: "env-id", clientSecret: "env-secret", maxRetries: 5},
+		},
+		{
+			name: "unknown values are reported, not judged",
+			config: with(func(c *sequenceProviderModel) {
+				c.Endpoint = types.StringUnknown()
+				c.ClientSecret = types.StringUnknown()
+				c.RequestsPerMinute = types.Int64Unknown()
+			}),
+			getenv:      env(map[string]string{envClientID: "env-id"}),
+			want:        providerSettings{clientID: "env-id", maxRetries: 5},
+			wantUnknown: []string{"endpoint", "client_secret", "requests_per_minute"},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, unknown, diags := resolveProviderSettings(tc.config, tc.getenv)
+			if got != tc.want {
+				t.Errorf("settings = %+v, want %+v", got, tc.want)
+			}
+			if !slices.Equal(unknown, tc.wantUnknown) {
+				t.Errorf("unknown = %q, want %q", unknown, tc.wantUnknown)
+			}
+			assertDiagnostics(t, diags, tc.wantErrors, nil)
+		})
+	}
+}
+
+func TestEndpointProblem(t *testing.T) {
+	cases := []struct {
+		endpoint string
+		valid    bool
+	}{
+		{sequence.DefaultEndpoint, true},
+		{sequence.SandboxEndpoint, true},
+		{"http://127.0.0.1:1234/api", true},
+		{"http://localhost:1234/api", true},
+		{"http://LOCALHOST/api", true},
+		{"http://[::1]:1234/api", true},
+		{"http://127.8.9.10/api", true},
+		{"http://sequence.example.com/api", false},
+		{"http://10.0.0.1/api", false},
+		{"http://localhost.example.com/api", false},
+		{"ftp://sequence.example.com/api", false},
+		{"eu.sequencehq.com/api", false},
+		{"https://", false},
+		{"://bad", false},
+	}
+	for _, tc := range cases {
+		if problem := endpointProblem(tc.endpoint); (problem == "") != tc.valid {
+			t.Errorf("endpointProblem(%q) = %q, want valid=%v", tc.endpoint, problem, tc.valid)
+		}
+	}
+}
+
+func TestUserAgent(t *testing.T) {
+	if got := userAgent("1.2.3", "1.8.5"); !strings.HasPrefix(got, "terraform-provider-sequence/1.2.3 ") || !strings.HasSuffix(got, " Terraform/1.8.5") {
+		t.Errorf("userAgent = %q", got)
+	}
+	if got := userAgent("dev", ""); strings.Contains(got, "Terraform/") {
+		t.Errorf("userAgent without a Terraform version = %q", got)
+	}
+}
+
+func TestProviderDataAPIClient(t *testing.T) {
+	var missing *providerData
+	if _, diags := missing.apiClient(); !diags.HasError() {
+		t.Error("nil provider data gave no error")
+	}
+	pending := &providerData{unavailable: "client_id is not known until apply."}
+	if _, diags := pending.apiClient(); !diags.HasError() || !strings.Contains(diags[0].Detail(), "client_id is not known until apply.") {
+		t.Errorf("unknown configuration diagnostics = %v", diags)
+	}
+	if data, diags := providerDataFrom(nil); data != nil || diags.HasError() {
+		t.Errorf("providerDataFrom(nil) = %v, %v; want nil without error", data, diags)
+	}
+	if _, diags := providerDataFrom("something else"); !diags.HasError() {
+		t.Error("providerDataFrom of a wrong type gave no error")
+	}
 }
