@@ -894,9 +894,11 @@ func TestAccNotificationPolicy_invalidConfigurationsMakeNoRequests(t *testing.T)
 func TestAccNotificationPolicy_failedUpdateRecordsWhatHappened(t *testing.T) {
 	emulator := sequencetest.New()
 	var failRemovals atomic.Bool
+	var failedAttempts atomic.Int32
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// The removal of b@example.com fails with a 500, which the client does not retry.
+		// The removal of b@example.com fails with a 500.
 		if failRemovals.Load() && r.Method == http.MethodDelete && strings.HasSuffix(r.URL.EscapedPath(), "/recipients/b%40example.com") {
+			failedAttempts.Add(1)
 			http.Error(w, `{"errors":[{"key":"recipient","error":"temporarily broken"}]}`, http.StatusInternalServerError)
 			return
 		}
@@ -905,7 +907,7 @@ func TestAccNotificationPolicy_failedUpdateRecordsWhatHappened(t *testing.T) {
 	t.Cleanup(hs.Close)
 	srv := &sequencetest.Server{Emulator: emulator, URL: hs.URL + "/api"}
 	config := func(recipients string) string {
-		// No retries, so the injected 500 fails the request at once.
+		// No retries, so the injected 500 fails the request at once (and max_retries is honoured).
 		return strings.Replace(policyConfig(srv, `
   name       = "partial"
   channel    = "EMAIL"
@@ -936,6 +938,12 @@ func TestAccNotificationPolicy_failedUpdateRecordsWhatHappened(t *testing.T) {
 					resource.TestCheckTypeSetElemAttr(policyAddr, "recipients.*", "b@example.com"),
 					resource.TestCheckTypeSetElemAttr(policyAddr, "recipients.*", "c@example.com"),
 					resource.TestCheckResourceAttr(policyAddr, "recipients.#", "2"),
+					func(*terraform.State) error {
+						if n := failedAttempts.Load(); n != 1 {
+							return fmt.Errorf("the failing removal was attempted %d times, want 1 (max_retries = 0)", n)
+						}
+						return nil
+					},
 				),
 			},
 			{

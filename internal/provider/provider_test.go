@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -28,6 +29,20 @@ import (
 // that terraform-plugin-testing runs (TF_ACC_TERRAFORM_PATH).
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 	"sequence": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// testAccProviderFactoriesWith serves a provider whose API client configuration is adjusted by
+// configure, e.g. to shorten retry backoff in tests that inject faults.
+func testAccProviderFactoriesWith(configure func(*sequence.Config)) map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"sequence": providerserver.NewProtocol6WithError(&sequenceProvider{version: "test", configureClient: configure}),
+	}
+}
+
+// fastBackoff keeps retry waits (Retry-After included) to milliseconds.
+func fastBackoff(c *sequence.Config) {
+	c.MinBackoff = time.Millisecond
+	c.MaxBackoff = 5 * time.Millisecond
 }
 
 // testAccProviderConfig renders a provider block that points at the emulator with its default
@@ -467,4 +482,56 @@ func TestProviderDataAPIClient(t *testing.T) {
 	if _, diags := providerDataFrom("something else"); !diags.HasError() {
 		t.Error("providerDataFrom of a wrong type gave no error")
 	}
+}
+
+// Transient failures (429 and 503) are retried by the client, so an apply through them succeeds
+// and leaves exactly one policy.
+func TestAccProvider_retriesTransientFailures(t *testing.T) {
+	srv := sequencetest.NewServer(t,
+		sequencetest.WithFaults(0.3, sequencetest.Fault429, sequencetest.Fault503),
+		sequencetest.WithFaultSeed(7))
+	config := func(recipients string) string {
+		// Ten retries make giving up (eleven faults in a row) practically impossible.
+		return fmt.Sprintf(`
+provider "sequence" {
+  endpoint      = %q
+  client_id     = %q
+  client_secret = %q
+  max_retries   = 10
+}
+`, srv.URL, sequencetest.DefaultClientID, sequencetest.DefaultClientSecret) + `
+resource "sequence_notification_policy" "test" {
+  name               = "flaky"
+  channel            = "EMAIL"
+  recipients         = ` + recipients + `
+  notification_types = ["INVOICE_ISSUED"]
+}
+`
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviderFactoriesWith(fastBackoff),
+		CheckDestroy:             checkNoPolicies(srv),
+		Steps: []resource.TestStep{
+			{Config: config(`["a@example.com", "b@example.com"]`), Check: checkEmulatorPolicyCount(srv, 1)},
+			{
+				Config: config(`["b@example.com", "c@example.com"]`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("sequence_notification_policy.test", tfjsonpath.New("recipients"),
+						knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("b@example.com"), knownvalue.StringExact("c@example.com")})),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					checkEmulatorPolicyCount(srv, 1),
+					func(*terraform.State) error {
+						for _, r := range srv.Requests() {
+							if r.Fault != "" {
+								return nil
+							}
+						}
+						return fmt.Errorf("no fault was injected; the test proves nothing")
+					},
+				),
+			},
+		},
+	})
 }
