@@ -209,7 +209,10 @@ func policyTestConfig(t *testing.T, r resource.Resource, attrs map[string]tftype
 	ctx := context.Background()
 	var schemaResp resource.SchemaResponse
 	r.Schema(ctx, resource.SchemaRequest{}, &schemaResp)
-	objectType := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	objectType, ok := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatalf("resource schema type is %T, want an object", schemaResp.Schema.Type().TerraformType(ctx))
+	}
 	values := make(map[string]tftypes.Value, len(objectType.AttributeTypes))
 	for name, typ := range objectType.AttributeTypes {
 		if v, ok := attrs[name]; ok {
