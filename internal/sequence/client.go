@@ -1,6 +1,3 @@
-// Package sequence is a client for the notification-policy endpoints of the
-// Sequence API (https://docs.sequencehq.com). It knows HTTP and Sequence and
-// nothing of Terraform apart from logging through tflog.
 package sequence
 
 import (

@@ -1,0 +1,27 @@
+// Package sequence is a client for the notification-policy endpoints of the
+// Sequence API (version 2024-07-30). It knows HTTP and Sequence, and nothing
+// of Terraform apart from logging through tflog.
+//
+// Every request carries Basic auth, Sequence-Version, the configured
+// User-Agent and JSON Accept (and Content-Type when it has a body). Path
+// segments such as a webhook URL recipient are percent-encoded as exactly one
+// segment.
+//
+// Failures: a non-2xx answer is an *APIError (see NotFound); anything else is
+// an error prefixed with the operation. No error or log line holds the
+// credentials, the Authorization header or a webhook secret.
+//
+// Retries happen in one loop (Client.do): on 429, 500, 502, 503, 504 and
+// transport failures, with full-jitter exponential backoff or Retry-After
+// (seconds or HTTP date), both capped at Config.MaxBackoff, up to
+// Config.MaxRetries times. Because the API has no idempotency keys, a create
+// is repeated only when it cannot have been processed; after an ambiguous
+// failure the client looks for the policy it may have created and adopts it
+// (see Client.CreateNotificationPolicy). A removal retried after an ambiguous
+// failure that then hears "not on the policy" reads the policy back and
+// succeeds if the element is gone.
+//
+// Logs go to the tflog subsystem "sequence": one DEBUG line per attempt
+// (method, path, status, attempt, duration), bodies only at TRACE with
+// webhookSecret masked.
+package sequence
