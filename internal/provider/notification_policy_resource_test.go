@@ -905,6 +905,7 @@ func TestAccNotificationPolicy_failedUpdateRecordsWhatHappened(t *testing.T) {
 		emulator.ServeHTTP(w, r)
 	}))
 	t.Cleanup(hs.Close)
+	// A Server value for the shared helpers; it is never Closed (hs is, by the cleanup above).
 	srv := &sequencetest.Server{Emulator: emulator, URL: hs.URL + "/api"}
 	config := func(recipients string) string {
 		// No retries, so the injected 500 fails the request at once (and max_retries is honoured).

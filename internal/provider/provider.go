@@ -288,11 +288,11 @@ func isLoopbackHost(host string) bool {
 
 // userAgent identifies the provider and, when known, the Terraform (or OpenTofu) version running it.
 func userAgent(providerVersion, terraformVersion string) string {
-	ua := "terraform-provider-sequence/" + providerVersion + " (+https://registry.terraform.io/providers/sequencehq/sequence)"
-	if terraformVersion != "" {
-		ua += " Terraform/" + terraformVersion
+	const home = "+https://registry.terraform.io/providers/sequencehq/sequence"
+	if terraformVersion == "" {
+		return "terraform-provider-sequence/" + providerVersion + " (" + home + ")"
 	}
-	return ua
+	return "terraform-provider-sequence/" + providerVersion + " (" + home + "; Terraform/" + terraformVersion + ")"
 }
 
 // providerData is what Configure hands to resources, data sources and ephemeral resources.

@@ -272,7 +272,7 @@ func TestAccProvider_userAgent(t *testing.T) {
 			Check: func(*terraform.State) error {
 				mu.Lock()
 				defer mu.Unlock()
-				want := regexp.MustCompile(`^terraform-provider-sequence/test \(.*\) Terraform/\d+\.\d+\.\d+`)
+				want := regexp.MustCompile(`^terraform-provider-sequence/test \(\+https://\S+; Terraform/\d+\.\d+\.\d+[^)]*\)$`)
 				for agent := range agents {
 					if !want.MatchString(agent) {
 						return fmt.Errorf("User-Agent %q does not match %s", agent, want)
@@ -459,7 +459,7 @@ func TestEndpointProblem(t *testing.T) {
 }
 
 func TestUserAgent(t *testing.T) {
-	if got := userAgent("1.2.3", "1.8.5"); !strings.HasPrefix(got, "terraform-provider-sequence/1.2.3 ") || !strings.HasSuffix(got, " Terraform/1.8.5") {
+	if got := userAgent("1.2.3", "1.8.5"); got != "terraform-provider-sequence/1.2.3 (+https://registry.terraform.io/providers/sequencehq/sequence; Terraform/1.8.5)" {
 		t.Errorf("userAgent = %q", got)
 	}
 	if got := userAgent("dev", ""); strings.Contains(got, "Terraform/") {
