@@ -91,9 +91,10 @@ func (r *notificationPolicyResource) Schema(_ context.Context, _ resource.Schema
 				MarkdownDescription: "Secret Sequence uses to sign webhook deliveries (the `Sequence-Signature` header). " +
 					"**Sensitive.** `WEBHOOK` policies only (an error on `EMAIL`). Set it to choose the secret, or leave " +
 					"it unset and Sequence generates one (`whsec_...`), which is stored here. Changing a value you " +
-					"set **replaces** the policy, since the API cannot rotate a secret. The value learned at creation is " +
-					"kept even if Sequence omits the secret on later reads; an imported policy has it only if Sequence " +
-					"returns it on reads, otherwise it stays null.",
+					"set **replaces** the policy, since the API cannot rotate a secret; so does setting one on an imported " +
+					"policy whose secret Terraform could not read. Removing the attribute keeps the current secret. The " +
+					"value learned at creation is kept even if Sequence omits the secret on later reads; an imported " +
+					"policy has it only if Sequence returns it on reads, otherwise it stays null.",
 				Optional:   true,
 				Computed:   true,
 				Sensitive:  true,
