@@ -87,7 +87,7 @@ if [[ ${#acc_pkgs[@]} -eq 0 ]]; then
 else
 	for cli in "${clis[@]}"; do
 		IFS='|' read -r name bin host <<<"$cli"
-		stage "acceptance tests on $name $(cli_version "$bin") ($bin)" acceptance_tests "$bin" "$host"
+		stage "acceptance tests on $name $(cli_version "$bin")" acceptance_tests "$bin" "$host"
 	done
 fi
 
