@@ -12,8 +12,8 @@
 // credentials, the Authorization header or a webhook secret.
 //
 // Retries happen in one loop (Client.do): on 429, 500, 502, 503, 504 and
-// transport failures, with full-jitter exponential backoff or Retry-After
-// (seconds or HTTP date), both capped at Config.MaxBackoff, up to
+// transport failures, with full-jitter exponential backoff, on top of
+// Retry-After (seconds or HTTP date) when given, capped at Config.MaxBackoff, up to
 // Config.MaxRetries times. Because the API has no idempotency keys, a create
 // is repeated only when it cannot have been processed; after an ambiguous
 // failure the client looks for the policy it may have created and adopts it

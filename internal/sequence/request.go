@@ -286,23 +286,24 @@ func parseRetryAfter(value string, now time.Time) time.Duration {
 	return 0
 }
 
-// backoff is the wait before retry number retry+1: Retry-After when the
-// server gave one, else full jitter over an exponentially growing ceiling;
-// always capped at MaxBackoff.
+// backoff is the wait before retry number retry+1: full jitter over an
+// exponentially growing ceiling, added to Retry-After when the server gave
+// one; always capped at MaxBackoff. Retry-After stays a floor, and the jitter
+// above it keeps callers told the same Retry-After (all of Terraform's
+// parallel operations after a rate limit) from retrying in lockstep, where
+// the same ones keep losing the race for the next tokens.
 func (c *Client) backoff(retry int, retryAfter time.Duration) time.Duration {
-	if retryAfter > 0 {
-		return min(retryAfter, c.maxBackoff)
-	}
 	ceiling := c.maxBackoff
 	if retry < 32 {
 		if d := c.minBackoff << retry; d > 0 && d < ceiling {
 			ceiling = d
 		}
 	}
-	if ceiling <= 0 {
-		return 0
+	var jitter time.Duration
+	if ceiling > 0 {
+		jitter = rand.N(ceiling + 1)
 	}
-	return rand.N(ceiling + 1)
+	return min(retryAfter+jitter, c.maxBackoff)
 }
 
 // sleep waits d or until ctx is done.

@@ -216,8 +216,17 @@ func TestBackoffIsFullJitterUnderAnExponentialCeiling(t *testing.T) {
 	if d := c.backoff(1000, 0); d < 0 || d > time.Second {
 		t.Errorf("backoff(1000) = %v, want a capped value (no overflow)", d)
 	}
-	if d := c.backoff(0, 300*time.Millisecond); d != 300*time.Millisecond {
-		t.Errorf("backoff with Retry-After 300ms = %v", d)
+	// Retry-After is a floor; the jitter above it spreads callers told the same Retry-After.
+	var spread bool
+	for range 2000 {
+		d := c.backoff(0, 300*time.Millisecond)
+		if d < 300*time.Millisecond || d > 400*time.Millisecond {
+			t.Fatalf("backoff with Retry-After 300ms = %v, want within [300ms, 400ms]", d)
+		}
+		spread = spread || d > 350*time.Millisecond
+	}
+	if !spread {
+		t.Error("backoff with Retry-After 300ms never exceeded 350ms in 2000 draws; retries after a shared Retry-After are not spread")
 	}
 	if d := c.backoff(0, time.Hour); d != time.Second {
 		t.Errorf("backoff with Retry-After 1h = %v, want MaxBackoff", d)
