@@ -11,9 +11,19 @@ import (
 
 const validPolicyJSON = `{"id":"p1","createdAt":"2026-08-01T10:00:00.000Z","sequenceAccountId":"acct","name":"n","channel":"EMAIL","recipients":["a@example.com"],"notificationTypes":["INVOICE_ISSUED"]}`
 
+// Every case of issue 6's list (HTML 502 page, truncated JSON, wrong JSON types, missing required
+// fields, 200 with an empty body, unknown extra fields, unknown notification types, 201 without an
+// id) gives a clear error or the correct policy, never a panic.
 func TestMalformedResponsesGiveClearErrorsOrCorrectResults(t *testing.T) {
+	get := func(c *Client) (*NotificationPolicy, error) {
+		return c.GetNotificationPolicy(context.Background(), "p1")
+	}
+	create := func(c *Client) (*NotificationPolicy, error) {
+		return c.CreateNotificationPolicy(context.Background(), emailRequest)
+	}
 	tests := []struct {
 		name        string
+		call        func(*Client) (*NotificationPolicy, error) // nil = get
 		status      int
 		contentType string
 		body        string
@@ -21,49 +31,49 @@ func TestMalformedResponsesGiveClearErrorsOrCorrectResults(t *testing.T) {
 		check       func(t *testing.T, p *NotificationPolicy)
 	}{
 		{
-			name: "HTML 502 page is an API error naming the page", status: 502, contentType: "text/html",
+			name: "HTML 502 page is retried, then an API error quoting the page title", status: 502, contentType: "text/html",
 			body:    "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>",
 			wantErr: `reading notification policy "p1": 502 Bad Gateway: HTML page: 502 Bad Gateway (gave up after 4 attempts)`,
 		},
 		{
-			name: "HTML page with status 200 is malformed", status: 200, contentType: "text/html",
+			name: "HTML page with status 200 is a malformed response quoting the page title", status: 200, contentType: "text/html",
 			body:    "<!DOCTYPE html><html><head><title>Sign in</title></head></html>",
 			wantErr: `reading notification policy "p1": malformed response (200 OK): the response is not valid JSON (invalid character '<' looking for beginning of value): HTML page: Sign in`,
 		},
 		{
-			name: "truncated JSON", status: 200, body: validPolicyJSON[:40],
-			wantErr: "the response is not valid JSON (unexpected end of JSON input)",
+			name: "truncated JSON is a malformed response", status: 200, body: validPolicyJSON[:40],
+			wantErr: `reading notification policy "p1": malformed response (200 OK): the response is not valid JSON (unexpected end of JSON input)`,
 		},
 		{
 			name: "truncated JSON never quotes a webhook secret", status: 200, body: `{"id":"p1","webhookSecret":"whsec_abcdefghijklmnop`,
 			wantErr: `"webhookSecret":"***"`,
 		},
 		{
-			name: "wrong type for recipients", status: 200, body: `{"id":"p1","name":"n","channel":"EMAIL","recipients":"a@example.com"}`,
+			name: "a string where recipients must be a list names the field", status: 200, body: `{"id":"p1","name":"n","channel":"EMAIL","recipients":"a@example.com"}`,
 			wantErr: `field "recipients" has the wrong type (JSON string)`,
 		},
 		{
-			name: "wrong type for id", status: 200, body: `{"id":42,"name":"n","channel":"EMAIL","recipients":[]}`,
+			name: "a number where the id must be a string names the field", status: 200, body: `{"id":42,"name":"n","channel":"EMAIL","recipients":[]}`,
 			wantErr: `field "id" has the wrong type (JSON number)`,
 		},
 		{
-			name: "wrong type for a notification type", status: 200, body: `{"id":"p1","name":"n","channel":"EMAIL","recipients":[],"notificationTypes":[1]}`,
+			name: "a number among notification types names the field", status: 200, body: `{"id":"p1","name":"n","channel":"EMAIL","recipients":[],"notificationTypes":[1]}`,
 			wantErr: `field "notificationTypes" has the wrong type (JSON number)`,
 		},
 		{
-			name: "array instead of an object", status: 200, body: `[]`,
+			name: "an array instead of a policy object is an error", status: 200, body: `[]`,
 			wantErr: "the response is a JSON array, not an object",
 		},
 		{
-			name: "null body", status: 200, body: `null`,
+			name: "a null body is an error", status: 200, body: `null`,
 			wantErr: "the response body is null",
 		},
 		{
-			name: "missing id", status: 200, body: `{"name":"n","channel":"EMAIL","recipients":["a@example.com"]}`,
+			name: "a missing id is an error naming it", status: 200, body: `{"name":"n","channel":"EMAIL","recipients":["a@example.com"]}`,
 			wantErr: "lacks required field(s) id",
 		},
 		{
-			name: "missing every required field", status: 200, body: `{"createdAt":"2026-08-01T10:00:00Z"}`,
+			name: "missing required fields are all named", status: 200, body: `{"createdAt":"2026-08-01T10:00:00Z"}`,
 			wantErr: "lacks required field(s) id, name, channel, recipients",
 		},
 		{
@@ -71,12 +81,21 @@ func TestMalformedResponsesGiveClearErrorsOrCorrectResults(t *testing.T) {
 			wantErr: "lacks required field(s) recipients",
 		},
 		{
-			name: "empty id counts as missing", status: 200, body: `{"id":"","name":"n","channel":"EMAIL","recipients":[]}`,
+			name: "an empty id counts as missing", status: 200, body: `{"id":"","name":"n","channel":"EMAIL","recipients":[]}`,
 			wantErr: "lacks required field(s) id",
 		},
 		{
-			name: "200 with an empty body", status: 200, body: "",
+			name: "200 with an empty body is a malformed response", status: 200, body: "",
 			wantErr: `reading notification policy "p1": malformed response (200 OK): the response body is empty`,
+		},
+		{
+			name: "201 without an id says the policy was probably created", call: create, status: 201,
+			body:    `{"name":"Finance team emails","channel":"EMAIL","recipients":["finance@example.com"]}`,
+			wantErr: `creating notification policy "Finance team emails": Sequence answered 201 Created, so the policy was probably created, but the response is malformed: the notification policy in the response lacks required field(s) id`,
+		},
+		{
+			name: "201 with an empty body says the policy was probably created", call: create, status: 201, body: "",
+			wantErr: `creating notification policy "Finance team emails": Sequence answered 201 Created, so the policy was probably created, but the response is malformed: the response body is empty`,
 		},
 		{
 			name: "unknown extra fields are accepted", status: 200,
@@ -92,6 +111,15 @@ func TestMalformedResponsesGiveClearErrorsOrCorrectResults(t *testing.T) {
 			body: `{"id":"p1","name":"n","channel":"SMS","recipients":["+4412345"],"notificationTypes":["INVOICE_ISSUED","PAYMENT_TELEPATHY_RECEIVED"]}`,
 			check: func(t *testing.T, p *NotificationPolicy) {
 				if p.Channel != "SMS" || !slices.Equal(p.NotificationTypes, []string{"INVOICE_ISSUED", "PAYMENT_TELEPATHY_RECEIVED"}) {
+					t.Errorf("got %+v", p)
+				}
+			},
+		},
+		{
+			name: "unknown notification types in a create answer are kept", call: create, status: 201,
+			body: `{"id":"p9","name":"Finance team emails","channel":"EMAIL","recipients":["finance@example.com"],"notificationTypes":["PAYMENT_TELEPATHY_RECEIVED"]}`,
+			check: func(t *testing.T, p *NotificationPolicy) {
+				if p.ID != "p9" || !slices.Equal(p.NotificationTypes, []string{"PAYMENT_TELEPATHY_RECEIVED"}) {
 					t.Errorf("got %+v", p)
 				}
 			},
@@ -124,7 +152,11 @@ func TestMalformedResponsesGiveClearErrorsOrCorrectResults(t *testing.T) {
 				w.WriteHeader(tt.status)
 				_, _ = w.Write([]byte(tt.body))
 			})
-			p, err := newTestClient(t, api.base()).GetNotificationPolicy(context.Background(), "p1")
+			call := tt.call
+			if call == nil {
+				call = get
+			}
+			p, err := call(newTestClient(t, api.base()))
 			if tt.wantErr != "" {
 				if err == nil {
 					t.Fatalf("got %+v, want an error containing %q", p, tt.wantErr)
@@ -151,13 +183,13 @@ func TestMalformedListPagesAreErrors(t *testing.T) {
 		body    string
 		wantErr string
 	}{
-		{"missing items", `{"pagination":{}}`, `lacks the "items" list`},
-		{"items of the wrong type", `{"items":{}}`, `field "items" has the wrong type (JSON object)`},
-		{"an item missing its id", `{"items":[{"name":"n","channel":"EMAIL","recipients":[]}]}`, "items[0]: the notification policy in the response lacks required field(s) id"},
-		{"a null item", `{"items":[` + validPolicyJSON + `,null]}`, "items[1] is null"},
-		{"an item of the wrong type", `{"items":["p1"]}`, "items[0]: the response is a JSON string, not an object"},
-		{"cursor of the wrong type", `{"items":[],"pagination":{"after":5}}`, `field "pagination.after" has the wrong type (JSON number)`},
-		{"empty body", ``, "the response body is empty"},
+		{"a page without items is an error", `{"pagination":{}}`, `lacks the "items" list`},
+		{"items that are not a list name the field", `{"items":{}}`, `field "items" has the wrong type (JSON object)`},
+		{"an item missing its id names the item and field", `{"items":[{"name":"n","channel":"EMAIL","recipients":[]}]}`, "items[0]: the notification policy in the response lacks required field(s) id"},
+		{"a null item names the item", `{"items":[` + validPolicyJSON + `,null]}`, "items[1] is null"},
+		{"an item that is not an object names the item", `{"items":["p1"]}`, "items[0]: the response is a JSON string, not an object"},
+		{"a cursor that is not a string names the field", `{"items":[],"pagination":{"after":5}}`, `field "pagination.after" has the wrong type (JSON number)`},
+		{"an empty body is an error", ``, "the response body is empty"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -172,18 +204,6 @@ func TestMalformedListPagesAreErrors(t *testing.T) {
 				t.Errorf("err = %v, want the operation and page", err)
 			}
 		})
-	}
-}
-
-func TestCreateAnsweredWithoutAnIDIsAnError(t *testing.T) {
-	api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		w.WriteHeader(201)
-		_, _ = w.Write([]byte(`{"name":"n","channel":"EMAIL","recipients":["a@example.com"]}`))
-	})
-	_, err := newTestClient(t, api.base()).CreateNotificationPolicy(context.Background(), emailRequest)
-	want := `creating notification policy "Finance team emails": Sequence answered 201 Created, so the policy was probably created, but the response is malformed: the notification policy in the response lacks required field(s) id`
-	if err == nil || err.Error() != want {
-		t.Fatalf("err =\n  %v\nwant\n  %s", err, want)
 	}
 }
 
