@@ -37,7 +37,7 @@ color=()
 [[ -t 1 ]] || color=(-no-color)
 tf() {
 	printf '\n$ terraform %s\n' "$*"
-	"$terraform_bin" -chdir="$work/config" "$@" "${color[@]}"
+	"$terraform_bin" -chdir="$work/config" "$@" ${color[@]+"${color[@]}"}
 }
 
 random_hex() {
@@ -54,8 +54,9 @@ echo "terraform: $terraform_bin ($(cli_version "$terraform_bin"))"
 section "Starting the Sequence emulator"
 # Throwaway credentials that only this emulator accepts, handed to the provider through the
 # same environment variables a real setup uses.
-export SEQUENCE_CLIENT_ID="demo-$(random_hex 4)"
-export SEQUENCE_CLIENT_SECRET="$(random_hex 16)"
+SEQUENCE_CLIENT_ID="demo-$(random_hex 4)"
+SEQUENCE_CLIENT_SECRET="$(random_hex 16)"
+export SEQUENCE_CLIENT_ID SEQUENCE_CLIENT_SECRET
 "$work/sequence-emulator" -listen 127.0.0.1:0 -url-file "$work/emulator.url" \
 	-client-id "$SEQUENCE_CLIENT_ID" -client-secret "$SEQUENCE_CLIENT_SECRET" \
 	>"$work/emulator.out" 2>"$work/emulator.log" &
@@ -73,7 +74,8 @@ done
 	echo "demo: the emulator did not start within 10s" >&2
 	exit 1
 }
-export SEQUENCE_ENDPOINT="$(head -n1 "$work/emulator.url")"
+SEQUENCE_ENDPOINT="$(head -n1 "$work/emulator.url")"
+export SEQUENCE_ENDPOINT
 echo "emulator: $SEQUENCE_ENDPOINT (SEQUENCE_ENDPOINT, SEQUENCE_CLIENT_ID and SEQUENCE_CLIENT_SECRET set)"
 
 use_dev_override "$work/bin"
@@ -88,8 +90,9 @@ terraform {
 }
 EOF
 # The example with a supplied webhook secret reads it from a variable.
-export TF_VAR_customer_webhook_secret="whsec_$(random_hex 16)"
-echo "configuration: $(cd "$work/config" && ls *.tf | tr '\n' ' ')(from $example_dir)"
+TF_VAR_customer_webhook_secret="whsec_$(random_hex 16)"
+export TF_VAR_customer_webhook_secret
+echo "configuration: $(cd "$work/config" && echo ./*.tf)  (from $example_dir)"
 
 section "Plan and apply the examples"
 tf plan -input=false

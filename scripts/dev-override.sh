@@ -1,4 +1,6 @@
-# Sourced by the other scripts: run Terraform or OpenTofu against a locally built provider.
+# shellcheck shell=bash
+# Sourced by the other scripts (which set $root): run Terraform or OpenTofu against a locally
+# built provider.
 #
 # A development override makes the CLI load the provider binary from a directory instead of a
 # registry, so plan, apply and validate work with no `terraform init` and no network. The CLI
@@ -7,6 +9,7 @@
 
 # build_provider DIR: builds the provider into DIR/terraform-provider-sequence.
 build_provider() {
+	# shellcheck disable=SC2154 # root is set by the sourcing script.
 	go build -C "$root" -trimpath -o "$1/terraform-provider-sequence" .
 }
 

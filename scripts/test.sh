@@ -7,6 +7,7 @@
 #
 # Knobs: TESTARGS (extra go test flags, e.g. "-run TestAccNotificationPolicy"),
 #        ACC_RACE=0 (acceptance tests without -race), SKIP_PATH_CLIS=1 (pinned CLIs only).
+# Like every script here it runs on bash 3.2 (macOS) too: no mapfile, empty arrays guarded.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -63,11 +64,14 @@ stage() {
 
 unit_tests() {
 	env -u TF_ACC TF_CLI_CONFIG_FILE="$work/empty.tfrc" \
-		go test -race -count=1 -timeout 30m "${testargs[@]}" ./...
+		go test -race -count=1 -timeout 30m ${testargs[@]+"${testargs[@]}"} ./...
 }
 
 # Packages whose tests use terraform-plugin-testing: only these are worth running with TF_ACC.
-mapfile -t acc_pkgs < <(go list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... |
+acc_pkgs=()
+while IFS= read -r pkg; do
+	acc_pkgs+=("$pkg")
+done < <(go list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... |
 	awk '/github.com\/hashicorp\/terraform-plugin-testing\/helper\/resource/ { print $1 }')
 
 acceptance_tests() {
@@ -76,7 +80,7 @@ acceptance_tests() {
 	echo "packages: ${acc_pkgs[*]}"
 	TF_ACC=1 TF_ACC_TERRAFORM_PATH="$bin" TF_ACC_PROVIDER_HOST="$host" \
 		TF_CLI_CONFIG_FILE="$work/empty.tfrc" CHECKPOINT_DISABLE=1 \
-		go test "${race[@]}" -count=1 -timeout 90m "${testargs[@]}" "${acc_pkgs[@]}"
+		go test ${race[@]+"${race[@]}"} -count=1 -timeout 90m ${testargs[@]+"${testargs[@]}"} "${acc_pkgs[@]}"
 }
 
 stage "unit tests (go test -race ./...)" unit_tests

@@ -42,7 +42,10 @@ version_at_least() {
 
 failed=0
 pending=0
-mapfile -t dirs < <(find "$root/examples" -name '*.tf' -exec dirname {} \; | sort -u)
+dirs=()
+while IFS= read -r dir; do
+	dirs+=("$dir")
+done < <(find "$root/examples" -name '*.tf' -exec dirname {} \; | sort -u)
 
 for cli in "$@"; do
 	have="$(cli_version "$cli")"
