@@ -40,6 +40,8 @@ type options struct {
 	rateLimitN    int
 	rateLimitRuns int
 	schemaRuns    int
+	once          map[string]map[subject]bool // "terraform@500" -> subjects measured once
+	onceFlag      string
 	out           string
 	keep          bool
 }
@@ -51,6 +53,8 @@ func parseFlags(args []string) (options, error) {
 	clis := fs.String("cli", "terraform,tofu", "comma-separated CLIs: terraform, tofu")
 	quick := fs.Bool("quick", false, "development preset: -n 20 -runs 1 -cli terraform, variants on 20 policies, no BENCHMARKS.md unless -out is given")
 	fs.IntVar(&o.runs, "runs", 3, "runs per phase at zero latency; wall times are their median")
+	fs.StringVar(&o.onceFlag, "once", "tofu@500,terraform_data@500",
+		"measurements taken in one run instead of -runs, to fit the time budget: CLI@N (every subject of that group) or terraform_data@N, comma-separated ('' = none)")
 	fs.StringVar(&o.terraformPath, "terraform", "", "Terraform binary (default: the pinned one from scripts/tools.sh)")
 	fs.StringVar(&o.tofuPath, "tofu", "", "OpenTofu binary (default: the pinned one from scripts/tools.sh)")
 	fs.BoolVar(&o.floors, "floors", true, "measure the plugin floor and terraform_data floor")
@@ -86,6 +90,7 @@ func parseFlags(args []string) (options, error) {
 			}
 		}
 	}
+	var err error
 	for _, s := range strings.Split(*counts, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 1 {
@@ -99,6 +104,9 @@ func parseFlags(args []string) (options, error) {
 			return o, fmt.Errorf("-cli: %q is neither terraform nor tofu", s)
 		}
 		o.clis = append(o.clis, s)
+	}
+	if o.once, err = parseOnce(o.onceFlag); err != nil {
+		return o, err
 	}
 	if o.runs < 1 || o.latencyRuns < 1 || o.rateLimitRuns < 1 || o.schemaRuns < 1 {
 		return o, fmt.Errorf("run counts must be at least 1")
@@ -176,7 +184,13 @@ func run(o options, args []string) error {
 	}
 	for _, c := range order {
 		for _, n := range o.counts {
-			g, err := h.runGroup(groupSpec{CLI: c, N: n, Variant: variant{Name: "zero latency"}, Subjects: subjects, Runs: o.runs})
+			once := map[subject]bool{}
+			for _, key := range []string{fmt.Sprintf("%s@%d", c.Name, n), fmt.Sprintf("*@%d", n)} {
+				for s := range o.once[key] {
+					once[s] = true
+				}
+			}
+			g, err := h.runGroup(groupSpec{CLI: c, N: n, Variant: variant{Name: "zero latency"}, Subjects: subjects, Runs: o.runs, Once: once})
 			if err != nil {
 				return err
 			}
@@ -240,6 +254,42 @@ func (h *harness) build(root string) error {
 	}
 	h.cliConfigPath = filepath.Join(h.workDir, "cli.tfrc")
 	return writeCLIConfig(h.cliConfigPath, overrideDir)
+}
+
+// parseOnce reads -once: "tofu@500" puts every subject of that group in one run, and
+// "terraform_data@500" (or "plugin_floor@500", "provider@500") one subject in every CLI's group.
+func parseOnce(value string) (map[string]map[subject]bool, error) {
+	out := map[string]map[subject]bool{}
+	for _, item := range strings.Split(value, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		who, n, ok := strings.Cut(item, "@")
+		if _, err := strconv.Atoi(n); !ok || err != nil {
+			return nil, fmt.Errorf("-once: %q is not CLI@N or subject@N", item)
+		}
+		key, subjects := "", []subject{}
+		switch who {
+		case "terraform", "tofu":
+			key, subjects = who+"@"+n, []subject{subjectProvider, subjectPluginFloor, subjectTerraformDat}
+		case "terraform_data":
+			key, subjects = "*@"+n, []subject{subjectTerraformDat}
+		case "plugin_floor":
+			key, subjects = "*@"+n, []subject{subjectPluginFloor}
+		case "provider":
+			key, subjects = "*@"+n, []subject{subjectProvider}
+		default:
+			return nil, fmt.Errorf("-once: %q names neither a CLI nor a subject (terraform_data, plugin_floor, provider)", who)
+		}
+		if out[key] == nil {
+			out[key] = map[subject]bool{}
+		}
+		for _, s := range subjects {
+			out[key][s] = true
+		}
+	}
+	return out, nil
 }
 
 func repositoryRoot() (string, error) {
