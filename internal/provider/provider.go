@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -33,7 +34,10 @@ const (
 
 const defaultMaxRetries = 5
 
-var _ provider.Provider = &sequenceProvider{}
+var (
+	_ provider.Provider                       = &sequenceProvider{}
+	_ provider.ProviderWithEphemeralResources = &sequenceProvider{}
+)
 
 // New returns a constructor of the provider; version is the release version ("dev" for local
 // builds, "test" in acceptance tests) and ends up in the User-Agent.
@@ -173,6 +177,12 @@ func (p *sequenceProvider) DataSources(_ context.Context) []func() datasource.Da
 	return []func() datasource.DataSource{
 		NewNotificationPolicyDataSource,
 		NewNotificationPoliciesDataSource,
+	}
+}
+
+func (p *sequenceProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		NewNotificationPolicySecretEphemeralResource,
 	}
 }
 
