@@ -208,7 +208,10 @@ func hasControl(s string) bool {
 }
 
 func defaultHTTPClient() *http.Client {
-	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport := &http.Transport{}
+	if base, ok := http.DefaultTransport.(*http.Transport); ok { // always, unless a program replaced it
+		transport = base.Clone()
+	}
 	transport.ResponseHeaderTimeout = 60 * time.Second
 	transport.TLSHandshakeTimeout = 10 * time.Second
 	return &http.Client{

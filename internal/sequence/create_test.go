@@ -413,7 +413,7 @@ func TestAmbiguousCreateWhoseCheckFailsSaysSo(t *testing.T) {
 func TestCreateIsRetriedWhenTheConnectionCannotBeMade(t *testing.T) {
 	f := newCreateFake(t, func(w http.ResponseWriter, n int, commit func() NotificationPolicy) { writeJSON(w, 201, commit()) })
 	var dials atomic.Int32
-	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport := cloneDefaultTransport(t)
 	transport.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
 		if dials.Add(1) == 1 {
 			return nil, &net.OpError{Op: "dial", Net: network, Err: errors.New("connection refused")}

@@ -132,7 +132,7 @@ func describeJSONError(err error, body []byte) error {
 	}
 	var syntaxErr *json.SyntaxError
 	if errors.As(err, &syntaxErr) {
-		return fmt.Errorf("the response is not valid JSON (%v): %s", err, bodyExcerpt("", body))
+		return fmt.Errorf("the response is not valid JSON (%w): %s", err, bodyExcerpt("", body))
 	}
 	return fmt.Errorf("decoding the response: %w", err)
 }

@@ -294,7 +294,8 @@ func TestEmulatorFaultsAreRetried(t *testing.T) {
 			}
 			srv.QueueFaults(fault)
 			_, err := c.DeleteNotificationPolicy(ctx, p.ID)
-			if err != nil && !(fault == sequencetest.FaultResetAfterCommit && sequence.NotFound(err)) {
+			deletedByLostAttempt := fault == sequencetest.FaultResetAfterCommit && sequence.NotFound(err)
+			if err != nil && !deletedByLostAttempt {
 				t.Errorf("delete after a %s fault: %v", fault, err)
 			}
 			got, _ := srv.Policy(p.ID)

@@ -41,6 +41,16 @@ func newTestClient(t testing.TB, baseURL string, tweak ...func(*Config)) *Client
 	return c
 }
 
+// cloneDefaultTransport is a copy of net/http's default transport for a test to adjust.
+func cloneDefaultTransport(t testing.TB) *http.Transport {
+	t.Helper()
+	transport, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		t.Fatalf("http.DefaultTransport is a %T", http.DefaultTransport)
+	}
+	return transport.Clone()
+}
+
 // fakeAPI is an httptest server whose answers are scripted per request.
 type fakeAPI struct {
 	*httptest.Server
@@ -96,7 +106,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // resetConnection drops the connection without an answer, as a proxy or a
 // crashed server would after the request was read.
 func resetConnection(t testing.TB, w http.ResponseWriter) {
-	conn, _, err := w.(http.Hijacker).Hijack()
+	conn, _, err := http.NewResponseController(w).Hijack()
 	if err != nil {
 		t.Errorf("hijack: %v", err)
 		return

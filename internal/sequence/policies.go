@@ -131,13 +131,7 @@ func (c *Client) CreateNotificationPolicy(ctx context.Context, req CreateNotific
 	defer unlock()
 
 	started := time.Now()
-	body := createBody{
-		Name:              req.Name,
-		Channel:           req.Channel,
-		Recipients:        req.Recipients,
-		NotificationTypes: req.NotificationTypes,
-		WebhookSecret:     req.WebhookSecret,
-	}
+	body := createBody(req)
 	if body.Recipients == nil {
 		body.Recipients = []string{}
 	}
@@ -162,6 +156,7 @@ func (c *Client) CreateNotificationPolicy(ctx context.Context, req CreateNotific
 	p := res.adopted
 	if p == nil {
 		if p, err = decodeNotificationPolicy(res.body); err != nil {
+			//nolint:staticcheck // ST1005: "Sequence" is a name, so it keeps its capital
 			return nil, c.opError(call, fmt.Errorf("Sequence answered %s, so the policy was probably created, but the response is malformed: %w", statusLine(res.status), err))
 		}
 		c.creates.claim(p.ID)
@@ -173,6 +168,7 @@ func (c *Client) CreateNotificationPolicy(ctx context.Context, req CreateNotific
 	return p, nil
 }
 
+// createBody is CreateNotificationPolicyRequest on the wire (the same fields, so one converts to the other).
 type createBody struct {
 	Name              string   `json:"name"`
 	Channel           string   `json:"channel"`
@@ -191,6 +187,7 @@ func (c *Client) findCreatedPolicy(ctx context.Context, call *apiCall, req Creat
 	}
 	candidates, err := c.ListNotificationPolicies(ctx, opts)
 	if err != nil {
+		//nolint:errorlint // the cause is context: callers match on why the check failed, not on the attempt before it
 		return nil, c.opError(call, fmt.Errorf("the create may have been processed (%v), and checking for it failed: %w", cause, err))
 	}
 	var matches []NotificationPolicy
@@ -226,6 +223,7 @@ func (c *Client) findCreatedPolicy(ctx context.Context, call *apiCall, req Creat
 		for i, p := range matches {
 			ids[i] = p.ID
 		}
+		//nolint:errorlint // the cause is context: the error is the ambiguity, not the attempt before it
 		return nil, c.opError(call, fmt.Errorf("the create may have been processed (%v), and %d policies now match it (%s); check them in Sequence, delete the extra ones, and import the one to keep",
 			cause, len(matches), strings.Join(ids, ", ")))
 	}
@@ -302,7 +300,7 @@ func (c *Client) DeleteNotificationPolicy(ctx context.Context, id string) (*Noti
 			"status":    res.status,
 			"problem":   err.Error(),
 		})
-		return &NotificationPolicy{ID: id}, nil
+		return &NotificationPolicy{ID: id}, nil //nolint:nilerr // a 2xx means deleted; the body only adds detail
 	}
 	return p, nil
 }

@@ -29,7 +29,7 @@ type retryMode int
 const (
 	// retryAlways: repeating the request cannot change the outcome (GET,
 	// DELETE, and the add POSTs, which accept elements already present).
-	retryAlways retryMode = iota
+	retryAlways retryMode = iota //nolint:unused // the zero value: every call but the create
 	// retryUnprocessed: the create POST, which has no idempotency key. It is
 	// repeated only when the server cannot have processed it; otherwise
 	// recoverAmbiguous decides.
@@ -301,7 +301,7 @@ func (c *Client) backoff(retry int, retryAfter time.Duration) time.Duration {
 	}
 	var jitter time.Duration
 	if ceiling > 0 {
-		jitter = rand.N(ceiling + 1)
+		jitter = rand.N(ceiling + 1) //nolint:gosec // G404: jitter needs spread, not secrecy
 	}
 	return min(retryAfter+jitter, c.maxBackoff)
 }

@@ -199,8 +199,8 @@ func TestBackoffIsFullJitterUnderAnExponentialCeiling(t *testing.T) {
 		cfg.MinBackoff = 100 * time.Millisecond
 		cfg.MaxBackoff = time.Second
 	})
-	for retry, ceiling := range []time.Duration{100, 200, 400, 800, 1000, 1000} {
-		ceiling *= time.Millisecond
+	ms := time.Millisecond
+	for retry, ceiling := range []time.Duration{100 * ms, 200 * ms, 400 * ms, 800 * ms, 1000 * ms, 1000 * ms} {
 		var maxSeen time.Duration
 		for range 2000 {
 			d := c.backoff(retry, 0)
@@ -397,7 +397,7 @@ func TestUntrustedCertificateIsNotRetried(t *testing.T) {
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
 	var dials atomic.Int32
-	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport := cloneDefaultTransport(t)
 	transport.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
 		dials.Add(1)
 		return (&net.Dialer{}).DialContext(ctx, network, addr)
