@@ -35,11 +35,11 @@ type faultSuitePolicy struct {
 	types      []string // nil = all types
 }
 
-// faultSuitePolicies returns the n policies of a configuration revision. Revision 0 is the
+// faultSuitePolicies returns the policies of a configuration revision. Revision 0 is the
 // initial one; revision 1 changes every policy in place: it adds two recipients and removes one,
 // and changes the types (one added and one removed, all types to a set, or a set to all types).
-func faultSuitePolicies(n, revision int) []faultSuitePolicy {
-	policies := make([]faultSuitePolicy, n)
+func faultSuitePolicies(revision int) []faultSuitePolicy {
+	policies := make([]faultSuitePolicy, faultSuitePolicyCount)
 	for i := range policies {
 		p := faultSuitePolicy{name: fmt.Sprintf("fault-suite-%03d", i), channel: sequence.ChannelEmail}
 		recipient := func(r string) string { return fmt.Sprintf("p%03d-%s@example.com", i, r) }
@@ -208,8 +208,8 @@ func sortedCopy(s []string) []string {
 // the configuration (the framework then checks that the plan is empty), and nothing after destroy.
 func TestAccFault_hundredPoliciesThroughTwentyPercentFaults(t *testing.T) {
 	srv := sequencetest.NewServer(t, sequencetest.WithFaults(faultSuiteFaultRate))
-	initial := faultSuitePolicies(faultSuitePolicyCount, 0)
-	changed := faultSuitePolicies(faultSuitePolicyCount, 1)
+	initial := faultSuitePolicies(0)
+	changed := faultSuitePolicies(1)
 	settings := []string{fmt.Sprintf("max_retries = %d", faultSuiteMaxRetries)}
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -271,7 +271,7 @@ func checkRateLimited(t *testing.T, srv *sequencetest.Server, step string, wantA
 // never bounces off a 429: the provider's limiter spaces the requests of all resources.
 func TestAccFault_requestsPerMinuteKeepsApplyUnderTheLimit(t *testing.T) {
 	srv := sequencetest.NewServer(t, sequencetest.WithRequestsPerMinute(600))
-	policies := faultSuitePolicies(faultSuitePolicyCount, 0)
+	policies := faultSuitePolicies(0)
 	settings := []string{"requests_per_minute = 540"}
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -296,7 +296,7 @@ func TestAccFault_requestsPerMinuteKeepsApplyUnderTheLimit(t *testing.T) {
 // after their Retry-After with the provider's default settings, and the apply completes.
 func TestAccFault_rateLimitedApplyCompletesThroughRetries(t *testing.T) {
 	srv := sequencetest.NewServer(t, sequencetest.WithRequestsPerMinute(600))
-	policies := faultSuitePolicies(faultSuitePolicyCount, 0)
+	policies := faultSuitePolicies(0)
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

@@ -31,7 +31,7 @@ func emulatorAcceptsRecipient(t *testing.T, e *sequencetest.Emulator, channel, r
 	if err != nil {
 		t.Fatal(err)
 	}
-	req := httptest.NewRequest(http.MethodPost, "/api/notifications/policies", bytes.NewReader(body))
+	req := httptest.NewRequestWithContext(context.Background(), http.MethodPost, "/api/notifications/policies", bytes.NewReader(body))
 	req.SetBasicAuth(sequencetest.DefaultClientID, sequencetest.DefaultClientSecret)
 	req.Header.Set("Sequence-Version", sequence.APIVersion)
 	req.Header.Set("Content-Type", "application/json")
