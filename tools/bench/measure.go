@@ -64,6 +64,15 @@ type phaseRun struct {
 	CLICPU, HarnessCPU time.Duration
 }
 
+// PluginLog is the log output of the plugin processes of the phase.
+func (r phaseRun) PluginLog() (lines, bytes int64) {
+	for _, p := range r.Plugins {
+		lines += p.StderrLines
+		bytes += p.StderrBytes
+	}
+	return lines, bytes
+}
+
 // PluginCPU is the CPU time of the plugin processes of the phase.
 func (r phaseRun) PluginCPU() time.Duration {
 	var total float64
@@ -86,6 +95,8 @@ type processReport struct {
 	SchemaServedMs  float64 `json:"schema_served_ms"`
 	MaxRSSKilobytes int64   `json:"max_rss_kb"`
 	CPUMillis       float64 `json:"cpu_ms"`
+	StderrLines     int64   `json:"stderr_lines"`
+	StderrBytes     int64   `json:"stderr_bytes"`
 	ExitCode        int     `json:"exit_code"`
 	Signal          string  `json:"signal"`
 }

@@ -40,6 +40,8 @@ type phaseSummary struct {
 	Processes int           // plugin processes started, first successful run
 	// Connections is the most TCP connections the provider opened in a successful run.
 	Connections int64
+	// LogLines and LogBytes are the plugins' log output in the first successful run.
+	LogLines, LogBytes int64
 	// Medians over the successful runs: CPU of the CLI itself (plugins excluded), of the plugin
 	// processes, and of the harness (the in-process emulator).
 	CLICPU, PluginCPU, HarnessCPU time.Duration
@@ -61,6 +63,7 @@ func summarize(runs []phaseRun) phaseSummary {
 		total := r.Requests.Total()
 		if s.OK == 0 {
 			s.Requests, s.Processes = r.Requests, len(r.Plugins)
+			s.LogLines, s.LogBytes = r.PluginLog()
 			s.MinTotal, s.MaxTotal = total, total
 		}
 		s.MinTotal, s.MaxTotal = min(s.MinTotal, total), max(s.MaxTotal, total)
@@ -316,15 +319,23 @@ func (r *benchResults) writeZeroGroup(w func(string, ...any), g *groupResult) {
 // emulator's, for the provider and for the plugin floor, on the machine's cores.
 func (r *benchResults) writeCPU(w func(string, ...any), g *groupResult) {
 	w("CPU time (median; %d cores): the CLI itself, the plugin processes, and the in-process emulator.\n\n", r.Machine.Cores)
-	w("| phase | provider: wall | CLI CPU | provider CPU | emulator CPU | plugin floor: wall | CLI CPU | floor CPU |\n")
-	w("|---|--:|--:|--:|--:|--:|--:|--:|\n")
+	w("Log output is what the plugin processes wrote to stderr (the CLI reads and filters all of it).\n\n")
+	w("| phase | provider: wall | CLI CPU | provider CPU | emulator CPU | log output | plugin floor: wall | CLI CPU | floor CPU | log output |\n")
+	w("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	for i, p := range phases {
 		ps, _ := g.summary(subjectProvider, i)
 		fs, _ := g.summary(subjectPluginFloor, i)
-		w("| %s | %s | %s | %s | %s | %s | %s | %s |\n", p.name, wallCell(ps), cpuCell(ps, ps.CLICPU), cpuCell(ps, ps.PluginCPU),
-			cpuCell(ps, ps.HarnessCPU), wallCell(fs), cpuCell(fs, fs.CLICPU), cpuCell(fs, fs.PluginCPU))
+		w("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", p.name, wallCell(ps), cpuCell(ps, ps.CLICPU), cpuCell(ps, ps.PluginCPU),
+			cpuCell(ps, ps.HarnessCPU), logCell(ps), wallCell(fs), cpuCell(fs, fs.CLICPU), cpuCell(fs, fs.PluginCPU), logCell(fs))
 	}
 	w("\n")
+}
+
+func logCell(s phaseSummary) string {
+	if s.OK == 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%d lines, %.1f MiB", s.LogLines, float64(s.LogBytes)/(1<<20))
 }
 
 func cpuCell(s phaseSummary, d time.Duration) string {

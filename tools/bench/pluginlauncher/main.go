@@ -2,7 +2,7 @@
 // the real provider (BENCH_PLUGIN_TARGET) as its child with the same stdio and environment, and
 // when the child exits it appends one JSON line to BENCH_PLUGIN_REPORT with the child's peak
 // resident set size (rusage maxrss, exact even for processes that live a few milliseconds, which
-// /proc polling would miss), its CPU time and, when the plugin logs its protocol at TRACE
+// /proc polling would miss), its CPU time, the volume of its log output and, when the plugin logs its protocol at TRACE
 // (TF_LOG_SDK_PROTO=trace), the time from process start until it served GetProviderSchema.
 package main
 
@@ -20,15 +20,18 @@ import (
 
 // ProcessReport is one line of BENCH_PLUGIN_REPORT; tools/bench reads it with the same fields.
 type ProcessReport struct {
-	PID              int     `json:"pid"`
-	StartUnixNano    int64   `json:"start_unix_nano"`
-	LifetimeMillis   float64 `json:"lifetime_ms"`
-	SchemaServedMs   float64 `json:"schema_served_ms"` // -1 when not observed
-	MaxRSSKilobytes  int64   `json:"max_rss_kb"`
-	CPUMillis        float64 `json:"cpu_ms"` // user + system
-	ExitCode         int     `json:"exit_code"`
-	ExitedBySignal   string  `json:"signal,omitempty"`
-	TargetExecutable string  `json:"target"`
+	PID             int     `json:"pid"`
+	StartUnixNano   int64   `json:"start_unix_nano"`
+	LifetimeMillis  float64 `json:"lifetime_ms"`
+	SchemaServedMs  float64 `json:"schema_served_ms"` // -1 when not observed
+	MaxRSSKilobytes int64   `json:"max_rss_kb"`
+	CPUMillis       float64 `json:"cpu_ms"` // user + system
+	// Log output the plugin wrote to stderr (the CLI reads and filters all of it).
+	StderrLines      int64  `json:"stderr_lines"`
+	StderrBytes      int64  `json:"stderr_bytes"`
+	ExitCode         int    `json:"exit_code"`
+	ExitedBySignal   string `json:"signal,omitempty"`
+	TargetExecutable string `json:"target"`
 }
 
 func main() {
@@ -68,6 +71,8 @@ func run(target, reportPath string) int {
 		StartUnixNano:    start.UnixNano(),
 		LifetimeMillis:   float64(lifetime.Microseconds()) / 1000,
 		SchemaServedMs:   watch.servedMillis(),
+		StderrLines:      watch.lines,
+		StderrBytes:      watch.bytes,
 		ExitCode:         state.ExitCode(),
 		TargetExecutable: target,
 	}
@@ -111,6 +116,8 @@ type schemaWatch struct {
 	mu     sync.Mutex
 	buf    []byte
 	served time.Duration
+	lines  int64
+	bytes  int64
 }
 
 var (
@@ -121,6 +128,8 @@ var (
 func (w *schemaWatch) Write(p []byte) (int, error) {
 	now := time.Now()
 	w.mu.Lock()
+	w.lines += int64(bytes.Count(p, []byte{'\n'}))
+	w.bytes += int64(len(p))
 	if w.served < 0 {
 		w.buf = append(w.buf, p...)
 		for {
