@@ -13,6 +13,7 @@ import (
 	"log"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -22,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -81,6 +83,8 @@ type floorPolicyModel struct {
 	Recipients        types.Set    `tfsdk:"recipients"`
 	NotificationTypes types.Set    `tfsdk:"notification_types"`
 	WebhookSecret     types.String `tfsdk:"webhook_secret"`
+	WebhookSecretWO   types.String `tfsdk:"webhook_secret_wo"`
+	WebhookSecretWOV  types.Int64  `tfsdk:"webhook_secret_wo_version"`
 	CreatedAt         types.String `tfsdk:"created_at"`
 	SequenceAccountID types.String `tfsdk:"sequence_account_id"`
 }
@@ -122,6 +126,20 @@ func (r *floorPolicy) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				Sensitive:     true,
 				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
 				PlanModifiers: []planmodifier.String{secretPlanModifier{}},
+			},
+			"webhook_secret_wo": schema.StringAttribute{
+				Optional:  true,
+				WriteOnly: true,
+				Sensitive: true,
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+					stringvalidator.ConflictsWith(path.MatchRoot("webhook_secret")),
+				},
+			},
+			"webhook_secret_wo_version": schema.Int64Attribute{
+				Optional:      true,
+				Validators:    []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("webhook_secret_wo"))},
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 			},
 			"created_at":          schema.StringAttribute{Computed: true, PlanModifiers: keep},
 			"sequence_account_id": schema.StringAttribute{Computed: true, PlanModifiers: keep},
