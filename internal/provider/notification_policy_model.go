@@ -69,6 +69,36 @@ func notificationPolicyModelFromAPI(p *sequence.NotificationPolicy, prior *notif
 	return m
 }
 
+// notificationPolicyResourceModel is the sequence_notification_policy resource: the shared
+// attributes plus the write-only secret input, which only a managed resource can have.
+type notificationPolicyResourceModel struct {
+	notificationPolicyModel
+	WebhookSecretWO        types.String `tfsdk:"webhook_secret_wo"`
+	WebhookSecretWOVersion types.Int64  `tfsdk:"webhook_secret_wo_version"`
+}
+
+// notificationPolicyResourceModelFromAPI maps an API policy to the resource through
+// notificationPolicyModelFromAPI. The write-only attribute is always null (Terraform never stores
+// it) and the version is the one Terraform already holds. When the secret was set through
+// webhook_secret_wo, webhook_secret stays null even if the API echoes the secret back: keeping it
+// out of state is the point of the write-only input.
+func notificationPolicyResourceModelFromAPI(p *sequence.NotificationPolicy, prior *notificationPolicyResourceModel, writeOnlySecret bool) notificationPolicyResourceModel {
+	m := notificationPolicyResourceModel{
+		WebhookSecretWO:        types.StringNull(),
+		WebhookSecretWOVersion: types.Int64Null(),
+	}
+	var priorShared *notificationPolicyModel
+	if prior != nil {
+		priorShared = &prior.notificationPolicyModel
+		m.WebhookSecretWOVersion = prior.WebhookSecretWOVersion
+	}
+	m.notificationPolicyModel = notificationPolicyModelFromAPI(p, priorShared)
+	if writeOnlySecret {
+		m.WebhookSecret = types.StringNull()
+	}
+	return m
+}
+
 // createRequestFromModel builds the create request from a fully known plan.
 func createRequestFromModel(m notificationPolicyModel) sequence.CreateNotificationPolicyRequest {
 	req := sequence.CreateNotificationPolicyRequest{

@@ -2,14 +2,21 @@ package provider
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -24,7 +31,11 @@ var (
 	_ resource.ResourceWithConfigure      = &notificationPolicyResource{}
 	_ resource.ResourceWithImportState    = &notificationPolicyResource{}
 	_ resource.ResourceWithValidateConfig = &notificationPolicyResource{}
+	_ resource.ResourceWithModifyPlan     = &notificationPolicyResource{}
 )
+
+// Minimum CLI versions for write-only attributes, named in the error an older CLI gets.
+const writeOnlyMinimumVersions = "Terraform 1.11 or OpenTofu 1.11"
 
 // NewNotificationPolicyResource returns the sequence_notification_policy resource.
 func NewNotificationPolicyResource() resource.Resource {
@@ -45,7 +56,10 @@ func (r *notificationPolicyResource) Schema(_ context.Context, _ resource.Schema
 			"to a set of recipients over one channel, either e-mail or signed webhooks.\n\n" +
 			"Recipients and notification types change in place, one API call per addition batch and per removal. " +
 			"The API cannot change `name`, `channel` or `webhook_secret`, so changing any of them replaces the policy " +
-			"(a new `id`).",
+			"(a new `id`).\n\n" +
+			"A webhook secret can be set three ways: leave `webhook_secret` unset and Sequence generates one, or set " +
+			"`webhook_secret` (both stored in state as sensitive values), or set the write-only `webhook_secret_wo` " +
+			"(" + writeOnlyMinimumVersions + " and later), which is sent to Sequence and never stored in plan or state.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "Identifier (UUID) of the policy, assigned by Sequence. Stable across in-place updates; " +
@@ -106,6 +120,38 @@ func (r *notificationPolicyResource) Schema(_ context.Context, _ resource.Schema
 						"Changing a supplied webhook secret replaces the policy."),
 				},
 			},
+			"webhook_secret_wo": schema.StringAttribute{
+				MarkdownDescription: "Write-only alternative to `webhook_secret`: the secret Sequence uses to sign webhook " +
+					"deliveries, sent when the policy is created and **never stored** in the plan or state (`webhook_secret` " +
+					"stays null). **Sensitive.** Needs " + writeOnlyMinimumVersions + " or later. `WEBHOOK` policies only; " +
+					"conflicts with `webhook_secret`. Sequence cannot change a secret, so a new secret **replaces** the " +
+					"policy, planned in either of two ways: bump `webhook_secret_wo_version`, or just change the value: the " +
+					"provider keeps a salted hash (HMAC-SHA256) of the value it sent in the resource's private state, " +
+					"notices the difference at plan time and plans the replacement with a warning. Removing the attribute " +
+					"keeps the current secret. Setting it to the current secret of a policy created with `webhook_secret` " +
+					"moves the secret out of state without a replacement. Moving back from `webhook_secret_wo` to " +
+					"`webhook_secret` is refused, since it would put the secret into state.",
+				Optional:  true,
+				WriteOnly: true,
+				Sensitive: true,
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+					stringvalidator.ConflictsWith(path.MatchRoot("webhook_secret")),
+				},
+			},
+			"webhook_secret_wo_version": schema.Int64Attribute{
+				MarkdownDescription: "Any number you choose, kept in state as the version of `webhook_secret_wo`. " +
+					"Changing it **replaces** the policy, so the current value of `webhook_secret_wo` goes to Sequence with " +
+					"the new policy: the explicit way to rotate a write-only secret. Setting it for the first time or " +
+					"removing it changes nothing in Sequence. Requires `webhook_secret_wo`.",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("webhook_secret_wo"))},
+				PlanModifiers: []planmodifier.Int64{
+					int64planmodifier.RequiresReplaceIf(writeOnlySecretVersionChanged,
+						"Changing the version of the write-only webhook secret replaces the policy.",
+						"Changing the version of the write-only webhook secret replaces the policy."),
+				},
+			},
 			"created_at": schema.StringAttribute{
 				MarkdownDescription: "When the policy was created, as Sequence reports it (ISO-8601, UTC).",
 				Computed:            true,
@@ -120,11 +166,12 @@ func (r *notificationPolicyResource) Schema(_ context.Context, _ resource.Schema
 	}
 }
 
-// webhookSecretPlanModifier plans webhook_secret when the configuration leaves it unset. An
-// existing policy keeps the secret it has (even none, e.g. after an import that could not read
-// it), because the API cannot change a secret in place; a replacement is planned by Terraform as a
-// new policy, with no prior state. A new EMAIL policy never has a secret; a new WEBHOOK policy
-// gets one from Sequence, known after apply.
+// webhookSecretPlanModifier plans webhook_secret when the configuration leaves it unset. With the
+// write-only input in use the secret stays out of state: null. Otherwise an existing policy keeps
+// the secret it has (even none, e.g. after an import that could not read it), because the API
+// cannot change a secret in place; a replacement is planned by Terraform as a new policy, with no
+// prior state. A new EMAIL policy never has a secret; a new WEBHOOK policy gets one from
+// Sequence, known after apply.
 type webhookSecretPlanModifier struct{}
 
 var _ planmodifier.String = webhookSecretPlanModifier{}
@@ -139,6 +186,12 @@ func (m webhookSecretPlanModifier) MarkdownDescription(ctx context.Context) stri
 
 func (webhookSecretPlanModifier) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
 	if !req.ConfigValue.IsNull() {
+		return
+	}
+	var writeOnly types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("webhook_secret_wo"), &writeOnly)...)
+	if !writeOnly.IsNull() {
+		resp.PlanValue = types.StringNull()
 		return
 	}
 	if !req.State.Raw.IsNull() {
@@ -158,6 +211,17 @@ func suppliedSecretChanged(_ context.Context, req planmodifier.StringRequest, re
 	resp.RequiresReplace = !req.ConfigValue.IsNull()
 }
 
+// writeOnlySecretVersionChanged asks for replacement when webhook_secret_wo_version changes from
+// one version to another (or to a value not known yet). Setting a first version, or removing it,
+// sends nothing to Sequence.
+func writeOnlySecretVersionChanged(_ context.Context, req planmodifier.Int64Request, resp *int64planmodifier.RequiresReplaceIfFuncResponse) {
+	resp.RequiresReplace = writeOnlySecretVersionBumped(req.StateValue, req.ConfigValue)
+}
+
+func writeOnlySecretVersionBumped(prior, config types.Int64) bool {
+	return !prior.IsNull() && !config.IsNull() && !config.Equal(prior)
+}
+
 func (r *notificationPolicyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	data, diags := providerDataFrom(req.ProviderData)
 	resp.Diagnostics.Append(diags...)
@@ -165,15 +229,25 @@ func (r *notificationPolicyResource) Configure(_ context.Context, req resource.C
 }
 
 // ValidateConfig holds the rules that span attributes: recipient format depends on channel, and
-// webhook_secret only exists for webhooks.
+// webhook_secret only exists for webhooks. It also tells a CLI without write-only attributes that
+// webhook_secret_wo needs a newer one, rather than leaving the user with a framework error alone.
 func (r *notificationPolicyResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var channel, secret types.String
+	var channel, secret, writeOnlySecret types.String
 	var recipients types.Set
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("channel"), &channel)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("recipients"), &recipients)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("webhook_secret"), &secret)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("webhook_secret_wo"), &writeOnlySecret)...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+
+	if !writeOnlySecret.IsNull() && !req.ClientCapabilities.WriteOnlyAttributesAllowed {
+		resp.Diagnostics.AddAttributeError(path.Root("webhook_secret_wo"), "webhook_secret_wo needs "+writeOnlyMinimumVersions+" or later",
+			"webhook_secret_wo is a write-only argument: its value is sent to Sequence but never stored in plan or state. "+
+				"Write-only arguments need "+writeOnlyMinimumVersions+" or later, and the CLI running this configuration "+
+				"does not support them. Upgrade the CLI, or set webhook_secret instead (the secret is then kept in state "+
+				"as a sensitive value).")
 	}
 
 	// An unknown channel still lets the non-empty check run; the format checks wait for it.
@@ -185,6 +259,10 @@ func (r *notificationPolicyResource) ValidateConfig(ctx context.Context, req res
 	if channelName == sequence.ChannelEmail && !secret.IsNull() && !secret.IsUnknown() {
 		resp.Diagnostics.AddAttributeError(path.Root("webhook_secret"), "webhook_secret on an EMAIL policy",
 			"webhook_secret signs webhook deliveries and only applies to channel = \"WEBHOOK\"; remove it from this EMAIL policy.")
+	}
+	if channelName == sequence.ChannelEmail && !writeOnlySecret.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("webhook_secret_wo"), "webhook_secret_wo on an EMAIL policy",
+			"webhook_secret_wo signs webhook deliveries and only applies to channel = \"WEBHOOK\"; remove it from this EMAIL policy.")
 	}
 
 	if recipients.IsNull() || recipients.IsUnknown() {
@@ -212,8 +290,11 @@ func (r *notificationPolicyResource) ValidateConfig(ctx context.Context, req res
 }
 
 func (r *notificationPolicyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan notificationPolicyModel
+	var plan notificationPolicyResourceModel
+	var writeOnlySecret types.String
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	// The plan holds write-only attributes as null; only the configuration has the value.
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("webhook_secret_wo"), &writeOnlySecret)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -223,20 +304,30 @@ func (r *notificationPolicyResource) Create(ctx context.Context, req resource.Cr
 		return
 	}
 
-	created, err := client.CreateNotificationPolicy(ctx, createRequestFromModel(plan))
+	request := createRequestFromModel(plan.notificationPolicyModel)
+	writeOnly := !writeOnlySecret.IsNull()
+	if writeOnly {
+		request.WebhookSecret = writeOnlySecret.ValueString()
+	}
+	created, err := client.CreateNotificationPolicy(ctx, request)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot create notification policy", err.Error())
 		return
 	}
-	tflog.Debug(ctx, "created notification policy", map[string]any{"id": created.ID})
+	tflog.Debug(ctx, "created notification policy", map[string]any{"id": created.ID, "write_only_secret": writeOnly})
 
-	state := notificationPolicyModelFromAPI(created, &plan)
+	state := notificationPolicyResourceModelFromAPI(created, &plan, writeOnly)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	if writeOnly {
+		resp.Diagnostics.Append(storeWriteOnlySecretFingerprint(ctx, resp.Private, writeOnlySecret.ValueString())...)
+	}
 }
 
 func (r *notificationPolicyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var prior notificationPolicyModel
+	var prior notificationPolicyResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	fingerprint, diags := writeOnlySecretFingerprintFrom(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -257,7 +348,7 @@ func (r *notificationPolicyResource) Read(ctx context.Context, req resource.Read
 		return
 	}
 
-	state := notificationPolicyModelFromAPI(policy, &prior)
+	state := notificationPolicyResourceModelFromAPI(policy, &prior, fingerprint != nil)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -265,9 +356,13 @@ func (r *notificationPolicyResource) Read(ctx context.Context, req resource.Read
 // per collection, so the policy never passes through zero recipients or silently widens to all
 // types; then each removal is its own request, as the API requires.
 func (r *notificationPolicyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, prior notificationPolicyModel
+	var plan, prior notificationPolicyResourceModel
+	var writeOnlySecret types.String
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("webhook_secret_wo"), &writeOnlySecret)...)
+	fingerprint, diags := writeOnlySecretFingerprintFrom(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -277,16 +372,23 @@ func (r *notificationPolicyResource) Update(ctx context.Context, req resource.Up
 		return
 	}
 
+	writeOnly := fingerprint != nil || !writeOnlySecret.IsNull()
+	if fingerprint == nil && !writeOnlySecret.IsNull() {
+		// webhook_secret_wo set to the secret the policy already has (ModifyPlan planned a
+		// replacement for any other value): from now on the secret lives outside state.
+		resp.Diagnostics.Append(storeWriteOnlySecretFingerprint(ctx, resp.Private, writeOnlySecret.ValueString())...)
+	}
+
 	// Without any request (e.g. only the letter case of an address changed) the plan is the truth.
 	state := plan
 	known := prior
-	for _, step := range updateSteps(client, prior.ID.ValueString(), changesBetween(prior, plan)) {
+	for _, step := range updateSteps(client, prior.ID.ValueString(), changesBetween(prior.notificationPolicyModel, plan.notificationPolicyModel)) {
 		policy, err := step.call(ctx)
 		if err != nil {
-			recordFailedUpdate(ctx, client, known, plan, step.what, err, resp)
+			recordFailedUpdate(ctx, client, known, plan, writeOnly, step.what, err, resp)
 			return
 		}
-		state = notificationPolicyModelFromAPI(policy, &plan)
+		state = notificationPolicyResourceModelFromAPI(policy, &plan, writeOnly)
 		known = state
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
@@ -330,17 +432,17 @@ func updateSteps(client *sequence.Client, id string, c policyChanges) []updateSt
 // shows every change made after all (e.g. a retried removal that had already succeeded), the
 // update counts as done. known is the policy as last confirmed (the prior state, or the response
 // to the last successful request).
-func recordFailedUpdate(ctx context.Context, client *sequence.Client, known, plan notificationPolicyModel,
-	failedStep string, cause error, resp *resource.UpdateResponse,
+func recordFailedUpdate(ctx context.Context, client *sequence.Client, known, plan notificationPolicyResourceModel,
+	writeOnlySecret bool, failedStep string, cause error, resp *resource.UpdateResponse,
 ) {
 	id := known.ID.ValueString()
 	summary := fmt.Sprintf("Cannot update notification policy %q", id)
 	current, readErr := client.GetNotificationPolicy(ctx, id)
 	switch {
 	case readErr == nil:
-		state := notificationPolicyModelFromAPI(current, &plan)
+		state := notificationPolicyResourceModelFromAPI(current, &plan, writeOnlySecret)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-		left := changesBetween(state, plan)
+		left := changesBetween(state.notificationPolicyModel, plan.notificationPolicyModel)
 		if left.empty() {
 			resp.Diagnostics.AddWarning("Notification policy updated after an error",
 				fmt.Sprintf("The request to %s failed (%s), but reading the policy back shows every planned change in place.", failedStep, cause))
@@ -361,12 +463,13 @@ func recordFailedUpdate(ctx context.Context, client *sequence.Client, known, pla
 		resp.Diagnostics.AddError(summary, fmt.Sprintf(
 			"The request to %s failed: %s\n\nReading the policy back also failed (%s), so it is not known whether "+
 				"that request took effect. Changes possibly not made: %s. The next plan refreshes the policy and "+
-				"plans whatever is still missing.", failedStep, cause, readErr, changesBetween(known, plan).describe()))
+				"plans whatever is still missing.", failedStep, cause, readErr,
+			changesBetween(known.notificationPolicyModel, plan.notificationPolicyModel).describe()))
 	}
 }
 
 func (r *notificationPolicyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var prior notificationPolicyModel
+	var prior notificationPolicyResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -385,4 +488,147 @@ func (r *notificationPolicyResource) Delete(ctx context.Context, req resource.De
 
 func (r *notificationPolicyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}
+
+// ModifyPlan handles what a write-only secret hides from Terraform. Terraform sees neither the
+// secret sent at creation nor the configured one in state, so it cannot plan a change of
+// webhook_secret_wo by itself; the provider compares the configured value with the fingerprint
+// it kept in private state and plans the replacement (Sequence cannot change a secret). It also
+// refuses to move a write-only secret back into state through webhook_secret.
+func (r *notificationPolicyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return // a creation (nothing to compare with) or a destroy
+	}
+	var configSecret, configWriteOnly, priorSecret types.String
+	var configVersion, priorVersion types.Int64
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("webhook_secret"), &configSecret)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("webhook_secret_wo"), &configWriteOnly)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("webhook_secret_wo_version"), &configVersion)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("webhook_secret"), &priorSecret)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("webhook_secret_wo_version"), &priorVersion)...)
+	fingerprint, diags := writeOnlySecretFingerprintFrom(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	if fingerprint != nil && !configSecret.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("webhook_secret"), "Cannot move a write-only webhook secret into state",
+			"This policy's webhook secret was set through webhook_secret_wo, which keeps it out of Terraform state and plan "+
+				"files. Setting webhook_secret instead would write a secret into state, so the provider refuses it. Keep "+
+				"webhook_secret_wo (bump webhook_secret_wo_version to rotate the secret). If you do want the secret in "+
+				"state, create the policy under a new resource address, or remove this one from state (terraform state rm, "+
+				"or a removed block) and import it again.")
+		return
+	}
+	if configWriteOnly.IsNull() || configWriteOnly.IsUnknown() {
+		return // nothing configured to compare (removing the input keeps the current secret)
+	}
+	if writeOnlySecretVersionBumped(priorVersion, configVersion) {
+		return // the version's plan modifier already replaces the policy, which sends the new value
+	}
+
+	secret := configWriteOnly.ValueString()
+	switch {
+	case fingerprint != nil && fingerprint.matches(secret):
+		return
+	case fingerprint != nil:
+		resp.Diagnostics.AddAttributeWarning(path.Root("webhook_secret_wo"), "webhook_secret_wo changed: the policy will be replaced",
+			"The value of webhook_secret_wo differs from the one this policy was created with, although "+
+				"webhook_secret_wo_version did not change. (The provider compares it with a salted hash kept in the "+
+				"resource's private state; the secret itself is never stored.) Sequence cannot change a webhook secret, so "+
+				"the policy is replaced: it gets a new id, and receivers must verify signatures with the new secret. "+
+				"To make a rotation explicit, bump webhook_secret_wo_version together with the secret.")
+	case !priorSecret.IsNull() && !priorSecret.IsUnknown() && priorSecret.ValueString() == secret:
+		return // the current secret moves out of state in place (Update records the fingerprint)
+	case !priorSecret.IsNull() && !priorSecret.IsUnknown():
+		resp.Diagnostics.AddAttributeWarning(path.Root("webhook_secret_wo"), "webhook_secret_wo replaces the policy",
+			"webhook_secret_wo is not the secret this policy has, and Sequence cannot change a webhook secret, so the "+
+				"policy is replaced (a new id). To take the current secret out of state without a replacement, set "+
+				"webhook_secret_wo to the current secret first.")
+	default:
+		resp.Diagnostics.AddAttributeWarning(path.Root("webhook_secret_wo"), "webhook_secret_wo replaces the policy",
+			"Terraform does not know this policy's current secret (Sequence did not return it when the policy was "+
+				"imported or read), so it cannot tell whether webhook_secret_wo matches it. Sequence cannot change a "+
+				"webhook secret, so the policy is replaced (a new id) to make sure it signs with the configured secret.")
+	}
+	// Terraform only honours a replacement for an attribute whose planned value differs from the
+	// prior one, and a write-only attribute is null in both; the new policy's id is unknown.
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), types.StringUnknown())...)
+	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("id"))
+}
+
+// writeOnlySecretKey is the private state key of the fingerprint of the secret sent through
+// webhook_secret_wo. Its presence also marks the policy's secret as write-only.
+const writeOnlySecretKey = "webhook_secret_wo"
+
+// writeOnlySecretFingerprint recognises the value sent through webhook_secret_wo without storing
+// it: an HMAC-SHA256 of the secret keyed with a random salt of its own, so two policies with one
+// secret do not look alike and precomputed hashes are no help to a reader of the state.
+type writeOnlySecretFingerprint struct {
+	Salt []byte `json:"salt"`
+	MAC  []byte `json:"hmac_sha256"`
+}
+
+func newWriteOnlySecretFingerprint(secret string) (writeOnlySecretFingerprint, error) {
+	salt := make([]byte, 32)
+	if _, err := rand.Read(salt); err != nil {
+		return writeOnlySecretFingerprint{}, err
+	}
+	return writeOnlySecretFingerprint{Salt: salt, MAC: secretMAC(salt, secret)}, nil
+}
+
+func secretMAC(salt []byte, secret string) []byte {
+	mac := hmac.New(sha256.New, salt)
+	mac.Write([]byte(secret))
+	return mac.Sum(nil)
+}
+
+func (f writeOnlySecretFingerprint) matches(secret string) bool {
+	return hmac.Equal(f.MAC, secretMAC(f.Salt, secret))
+}
+
+// privateStateReader and privateStateWriter are the parts of the framework's private state data
+// (whose type is internal to the framework) that the fingerprint needs.
+type privateStateReader interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+}
+
+type privateStateWriter interface {
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// writeOnlySecretFingerprintFrom returns the fingerprint kept in private state, or nil when the
+// policy's secret was not set through webhook_secret_wo.
+func writeOnlySecretFingerprintFrom(ctx context.Context, private privateStateReader) (*writeOnlySecretFingerprint, diag.Diagnostics) {
+	raw, diags := private.GetKey(ctx, writeOnlySecretKey)
+	if diags.HasError() || len(raw) == 0 {
+		return nil, diags
+	}
+	var f writeOnlySecretFingerprint
+	if err := json.Unmarshal(raw, &f); err != nil || len(f.Salt) == 0 || len(f.MAC) == 0 {
+		diags.AddError("Unreadable private state of a notification policy",
+			"The fingerprint of webhook_secret_wo kept in the resource's private state cannot be read. This is a bug in "+
+				"the Sequence provider; please report it. Bumping webhook_secret_wo_version re-creates the policy and "+
+				"its fingerprint.")
+		return nil, diags
+	}
+	return &f, diags
+}
+
+func storeWriteOnlySecretFingerprint(ctx context.Context, private privateStateWriter, secret string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	f, err := newWriteOnlySecretFingerprint(secret)
+	if err == nil {
+		var raw []byte
+		if raw, err = json.Marshal(f); err == nil {
+			return private.SetKey(ctx, writeOnlySecretKey, raw)
+		}
+	}
+	// Without the fingerprint later reads would not know the secret is write-only and could copy
+	// it into state, so this is an error.
+	diags.AddError("Cannot record the write-only webhook secret",
+		"The provider could not keep a fingerprint of webhook_secret_wo in private state ("+err.Error()+"). This is a "+
+			"bug in the Sequence provider; please report it.")
+	return diags
 }
