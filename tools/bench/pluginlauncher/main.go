@@ -40,13 +40,14 @@ func main() {
 		fmt.Fprintln(os.Stderr, "pluginlauncher: BENCH_PLUGIN_TARGET is not set")
 		os.Exit(2)
 	}
-	os.Exit(run(target, os.Getenv("BENCH_PLUGIN_REPORT")))
+	os.Exit(run(target, os.Args[1:], os.Getenv("BENCH_PLUGIN_REPORT")))
 }
 
-func run(target, reportPath string) int {
+// run runs target with args, reports on it, and returns the exit code to leave with.
+func run(target string, args []string, reportPath string) int {
 	start := time.Now()
 	watch := &schemaWatch{start: start, out: os.Stderr, served: -1}
-	cmd := exec.Command(target, os.Args[1:]...)
+	cmd := exec.Command(target, args...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, watch
 	// The child must not outlive the launcher if Terraform kills the launcher outright.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
