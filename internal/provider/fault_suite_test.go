@@ -293,10 +293,14 @@ func TestAccFault_requestsPerMinuteKeepsApplyUnderTheLimit(t *testing.T) {
 }
 
 // Without requests_per_minute, the same apply runs into Sequence's limit; the 429s are retried
-// after their Retry-After with the provider's default settings, and the apply completes.
+// after their Retry-After (real waits, not the fault tests' fast backoff), and the apply and the
+// destroy complete. Ten operations at once keep the limit saturated, so one request can lose the
+// race for a token several times in a row, so max_retries is raised (the README's advice for
+// such applies is requests_per_minute, tested above).
 func TestAccFault_rateLimitedApplyCompletesThroughRetries(t *testing.T) {
 	srv := sequencetest.NewServer(t, sequencetest.WithRequestsPerMinute(600))
 	policies := faultSuitePolicies(0)
+	settings := []string{"max_retries = 10"}
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -304,7 +308,7 @@ func TestAccFault_rateLimitedApplyCompletesThroughRetries(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				PreConfig: srv.ResetRequests,
-				Config:    faultSuiteConfig(srv, policies),
+				Config:    faultSuiteConfig(srv, policies, settings...),
 				Check:     resource.ComposeTestCheckFunc(checkEmulatorHoldsExactly(srv, policies), checkRateLimited(t, srv, "create", true)),
 			},
 		},
