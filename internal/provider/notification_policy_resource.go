@@ -177,7 +177,7 @@ type webhookSecretPlanModifier struct{}
 var _ planmodifier.String = webhookSecretPlanModifier{}
 
 func (webhookSecretPlanModifier) Description(context.Context) string {
-	return "keeps the secret of an existing policy when the configuration does not set one"
+	return "keeps the secret of an existing policy when the configuration does not set one; null when webhook_secret_wo is used"
 }
 
 func (m webhookSecretPlanModifier) MarkdownDescription(ctx context.Context) string {
