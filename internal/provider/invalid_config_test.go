@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/sequencehq/terraform-provider-sequence/internal/sequencetest"
 )
@@ -22,6 +23,9 @@ type invalidConfigCase struct {
 	// want are fragments of the diagnostic, in order; a space matches any white space, since
 	// the CLI wraps long lines.
 	want []string
+	// clis limits the case to the CLIs it applies to (write-only arguments and ephemeral
+	// resources are newer than some CLIs the tests run on); nil means every CLI.
+	clis []tfversion.TerraformVersionCheck
 }
 
 // invalidConfigProbe is a data source that reads from the API during plan. Every case carries it,
@@ -36,6 +40,10 @@ func resourceBlock(args string) string {
 
 func policyDataSourceBlock(args string) string {
 	return `data "sequence_notification_policy" "test" {` + "\n  " + strings.ReplaceAll(args, "; ", "\n  ") + "\n}\n"
+}
+
+func secretEphemeralBlock(args string) string {
+	return `ephemeral "sequence_notification_policy_secret" "test" {` + "\n  " + strings.ReplaceAll(args, "; ", "\n  ") + "\n}\n"
 }
 
 func policiesDataSourceBlock(args string) string {
@@ -175,6 +183,22 @@ var invalidConfigCases = []invalidConfigCase{
 	{name: "EMAIL policy refuses webhook_secret", object: resourceBlock(validEmailPolicy + `; webhook_secret = "s3cret-value"`),
 		want: []string{"webhook_secret on an EMAIL policy", `only applies to channel = "WEBHOOK"; remove it from this EMAIL policy`}},
 
+	// sequence_notification_policy: the write-only secret and its version.
+	{name: "webhook_secret_wo_version requires webhook_secret_wo", object: resourceBlock(`name = "x"; channel = "WEBHOOK"; recipients = ["https://hooks.example.com/a"]; webhook_secret_wo_version = 1`),
+		want: []string{`Attribute "webhook_secret_wo" must be specified when "webhook_secret_wo_version" is specified`}},
+	{name: "webhook_secret_wo on a CLI without write-only arguments names the versions needed", clis: []tfversion.TerraformVersionCheck{skipWithWriteOnlySupport{}},
+		object: resourceBlock(`name = "x"; channel = "WEBHOOK"; recipients = ["https://hooks.example.com/a"]; webhook_secret_wo = "s3cret-value"`),
+		want:   []string{"webhook_secret_wo needs Terraform 1.11 or OpenTofu 1.11 or later", "Upgrade the CLI, or set webhook_secret instead"}},
+	{name: "resource refuses an empty webhook_secret_wo", clis: writeOnlyCLIs,
+		object: resourceBlock(`name = "x"; channel = "WEBHOOK"; recipients = ["https://hooks.example.com/a"]; webhook_secret_wo = ""`),
+		want:   []string{"Attribute webhook_secret_wo string length must be at least 1, got: 0"}},
+	{name: "resource refuses webhook_secret together with webhook_secret_wo", clis: writeOnlyCLIs,
+		object: resourceBlock(`name = "x"; channel = "WEBHOOK"; recipients = ["https://hooks.example.com/a"]; webhook_secret = "s3cret-value"; webhook_secret_wo = "s3cret-value"`),
+		want:   []string{`Attribute "webhook_secret" cannot be specified when "webhook_secret_wo" is specified`}},
+	{name: "EMAIL policy refuses webhook_secret_wo", clis: writeOnlyCLIs,
+		object: resourceBlock(validEmailPolicy + `; webhook_secret_wo = "s3cret-value"`),
+		want:   []string{"webhook_secret_wo on an EMAIL policy", `only applies to channel = "WEBHOOK"; remove it from this EMAIL policy`}},
+
 	// sequence_notification_policy: the schema itself (the CLI and the framework).
 	{name: "resource requires name", object: resourceBlock(`channel = "EMAIL"; recipients = ["ops@example.com"]`),
 		want: []string{"Missing required argument", `The argument "name" is required`}},
@@ -204,6 +228,12 @@ var invalidConfigCases = []invalidConfigCase{
 		want: []string{"Attribute name string length must be at least 1, got: 0"}},
 	{name: "policy data source refuses a configured channel", object: policyDataSourceBlock(`name = "ops"; channel = "EMAIL"`),
 		want: []string{"Invalid Configuration for Read-Only Attribute"}},
+
+	// ephemeral "sequence_notification_policy_secret".
+	{name: "secret ephemeral resource refuses an empty id", clis: ephemeralCLIs, object: secretEphemeralBlock(`id = ""`),
+		want: []string{"Attribute id string length must be at least 1, got: 0"}},
+	{name: "secret ephemeral resource requires id", clis: ephemeralCLIs, object: secretEphemeralBlock(``),
+		want: []string{"Missing required argument", `The argument "id" is required`}},
 
 	// data "sequence_notification_policies": filters.
 	{name: "policies data source refuses an unknown channel", object: policiesDataSourceBlock(`channel = "SMS"`),
@@ -238,6 +268,7 @@ func TestAccInvalidConfiguration_refusedWithoutAPIRequests(t *testing.T) {
 				run = resource.Test
 			}
 			run(t, resource.TestCase{
+				TerraformVersionChecks:   tc.clis,
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
 					Config:      provider + "\n" + tc.object + invalidConfigProbe,
