@@ -372,6 +372,16 @@ func (r *notificationPolicyResource) Update(ctx context.Context, req resource.Up
 		return
 	}
 
+	// ModifyPlan cannot compare a value unknown at plan time; one that turns out different from
+	// the policy's secret needs the replacement the next plan will show.
+	if !writeOnlySecret.IsNull() && writeOnlySecretDiffers(writeOnlySecret.ValueString(), fingerprint, prior.WebhookSecret) {
+		resp.Diagnostics.AddAttributeError(path.Root("webhook_secret_wo"), "webhook_secret_wo differs from the policy's secret",
+			"webhook_secret_wo was not known when the plan was made, and its value is not the secret this policy has. "+
+				"Sequence cannot change a secret, so the policy must be replaced: nothing was changed; run plan and apply "+
+				"again to replace it.")
+		return
+	}
+
 	writeOnly := fingerprint != nil || !writeOnlySecret.IsNull()
 	if fingerprint == nil && !writeOnlySecret.IsNull() {
 		// webhook_secret_wo set to the secret the policy already has (ModifyPlan planned a
@@ -556,6 +566,19 @@ func (r *notificationPolicyResource) ModifyPlan(ctx context.Context, req resourc
 	// prior one, and a write-only attribute is null in both; the new policy's id is unknown.
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), types.StringUnknown())...)
 	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("id"))
+}
+
+// writeOnlySecretDiffers reports whether secret is known not to be the policy's current secret,
+// judged by the fingerprint or, before the secret became write-only, by the secret in state.
+func writeOnlySecretDiffers(secret string, fingerprint *writeOnlySecretFingerprint, stateSecret types.String) bool {
+	switch {
+	case fingerprint != nil:
+		return !fingerprint.matches(secret)
+	case stateSecret.IsNull() || stateSecret.IsUnknown():
+		return true // nothing known to compare with (e.g. an import that could not read the secret)
+	default:
+		return stateSecret.ValueString() != secret
+	}
 }
 
 // writeOnlySecretKey is the private state key of the fingerprint of the secret sent through

@@ -1428,3 +1428,30 @@ func TestWriteOnlySecretVersionBumped(t *testing.T) {
 		}
 	}
 }
+
+func TestWriteOnlySecretDiffers(t *testing.T) {
+	fingerprint, err := newWriteOnlySecretFingerprint("current-secret")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name        string
+		secret      string
+		fingerprint *writeOnlySecretFingerprint
+		stateSecret types.String
+		want        bool
+	}{
+		{"fingerprint of the same secret", "current-secret", &fingerprint, types.StringNull(), false},
+		{"fingerprint of another secret", "new-secret", &fingerprint, types.StringNull(), true},
+		{"the same secret in state", "current-secret", nil, types.StringValue("current-secret"), false},
+		{"another secret in state", "current-secret", nil, types.StringValue("old-secret"), true},
+		{"no secret known", "current-secret", nil, types.StringNull(), true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := writeOnlySecretDiffers(tc.secret, tc.fingerprint, tc.stateSecret); got != tc.want {
+				t.Errorf("writeOnlySecretDiffers = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
