@@ -22,7 +22,7 @@ func (c setChanges) empty() bool { return len(c.add) == 0 && len(c.remove) == 0 
 func recipientChanges(channel string, current, planned []string) setChanges {
 	key := func(s string) string { return s }
 	if channel == sequence.ChannelEmail {
-		key = strings.ToLower
+		key = foldKey
 	}
 	return setDifference(current, planned, key)
 }

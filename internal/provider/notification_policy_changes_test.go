@@ -24,6 +24,8 @@ func TestRecipientChanges(t *testing.T) {
 		{"swap adds and removes", sequence.ChannelEmail, []string{"a@example.com"}, []string{"b@example.com"}, []string{"b@example.com"}, []string{"a@example.com"}},
 		{"order does not matter", sequence.ChannelEmail, []string{"b@example.com", "a@example.com"}, []string{"a@example.com", "b@example.com"}, nil, nil},
 		{"e-mail case-only change is no change", sequence.ChannelEmail, []string{"Ops@Example.com"}, []string{"ops@example.com"}, nil, nil},
+		{"e-mails compare as Sequence folds case (long s is s)", sequence.ChannelEmail, []string{"s@example.com"}, []string{"\u017f@example.com"}, nil, nil},
+		{"dotted capital I is not i", sequence.ChannelEmail, []string{"i@example.com"}, []string{"\u0130@example.com"}, []string{"\u0130@example.com"}, []string{"i@example.com"}},
 		{"webhook URLs compare exactly", sequence.ChannelWebhook, []string{"https://h.example.com/A"}, []string{"https://h.example.com/a"}, []string{"https://h.example.com/a"}, []string{"https://h.example.com/A"}},
 		{"additions and removals sorted", sequence.ChannelEmail, []string{"z@example.com", "y@example.com"}, []string{"c@example.com", "b@example.com"}, []string{"b@example.com", "c@example.com"}, []string{"y@example.com", "z@example.com"}},
 		{"case-duplicates in planned added once", sequence.ChannelEmail, nil, []string{"A@example.com", "a@example.com"}, []string{"A@example.com"}, nil},

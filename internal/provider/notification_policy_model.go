@@ -121,11 +121,11 @@ func keepPriorSpelling(recipients, prior []string) []string {
 	}
 	byFold := make(map[string]string, len(prior))
 	for _, r := range prior {
-		byFold[strings.ToLower(r)] = r
+		byFold[foldKey(r)] = r
 	}
 	out := make([]string, len(recipients))
 	for i, r := range recipients {
-		if spelling, ok := byFold[strings.ToLower(r)]; ok {
+		if spelling, ok := byFold[foldKey(r)]; ok {
 			out[i] = spelling
 		} else {
 			out[i] = r
