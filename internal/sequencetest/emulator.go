@@ -28,7 +28,7 @@ var DefaultNotificationTypes = []string{
 const (
 	// DefaultClientID and DefaultClientSecret are the Basic credentials accepted by default.
 	DefaultClientID     = "emulator-client-id"
-	DefaultClientSecret = "emulator-client-secret"
+	DefaultClientSecret = "emulator-client-secret" //nolint:gosec // the emulator's well-known local credential, not a real one
 	// DefaultAccountID is the sequenceAccountId of policies unless WithAccountID says otherwise.
 	DefaultAccountID = "c4602d51-0fb4-4b48-b689-6ba28f540d1e"
 	// DefaultAPIVersion applies when a request sends no Sequence-Version header (the account's
@@ -113,15 +113,14 @@ type Request struct {
 // Emulator is the in-memory Sequence API. It is an http.Handler serving under /api and is safe
 // for concurrent use, including its knobs and store accessors.
 type Emulator struct {
-	mu          sync.Mutex
-	cfg         config
-	validTypes  map[string]bool
-	rng         *rand.Rand
-	faultQueue  []FaultKind
-	bucket      tokenBucket
-	store       store
-	requests    []Request
-	typesSorted []string
+	mu         sync.Mutex
+	cfg        config
+	validTypes map[string]bool
+	rng        *rand.Rand
+	faultQueue []FaultKind
+	bucket     tokenBucket
+	store      store
+	requests   []Request
 }
 
 // New returns an Emulator with no policies.
@@ -136,13 +135,13 @@ func New(opts ...Option) *Emulator {
 	for _, opt := range opts {
 		opt(&cfg)
 	}
-	seed := rand.Int64()
+	seed := rand.Int64() //nolint:gosec // fault injection needs a reproducible (seedable) generator, not a secret one
 	if cfg.faultSeed != nil {
 		seed = *cfg.faultSeed
 	}
 	e := &Emulator{
 		cfg:    cfg,
-		rng:    rand.New(rand.NewPCG(uint64(seed), uint64(seed)^0x9e3779b97f4a7c15)),
+		rng:    rand.New(rand.NewPCG(uint64(seed), uint64(seed)^0x9e3779b97f4a7c15)), //nolint:gosec // reproducible by design, see seed above
 		bucket: newTokenBucket(cfg.requestsPerMinute, time.Now()),
 		store:  newStore(),
 	}

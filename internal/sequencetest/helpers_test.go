@@ -2,6 +2,7 @@ package sequencetest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -46,7 +47,7 @@ func sendWith(client *http.Client, srv *Server, method, path string, body any, e
 		}
 		rd = bytes.NewReader(raw)
 	}
-	req, err := http.NewRequest(method, srv.URL+path, rd)
+	req, err := http.NewRequestWithContext(context.Background(), method, srv.URL+path, rd)
 	if err != nil {
 		return response{}, err
 	}

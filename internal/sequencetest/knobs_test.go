@@ -1,6 +1,7 @@
 package sequencetest
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"slices"
@@ -124,7 +125,11 @@ func TestRandomFaults(t *testing.T) {
 	})
 	t.Run("faults do not apply outside /api", func(t *testing.T) {
 		srv := NewServer(t, WithFaults(1, Fault500))
-		resp, err := http.Get(strings.TrimSuffix(srv.URL, "/api") + "/healthz")
+		req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, strings.TrimSuffix(srv.URL, "/api")+"/healthz", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}

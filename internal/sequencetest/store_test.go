@@ -128,8 +128,11 @@ func TestConcurrentUse(t *testing.T) {
 // exercisePolicy creates a policy, changes it through every endpoint and deletes it.
 func exercisePolicy(srv *Server, tag string) error {
 	resp, err := send(srv, "POST", "/notifications/policies", createBody{Name: tag, Channel: "EMAIL", Recipients: []string{tag + "-a@example.com"}})
-	if err != nil || resp.Status != http.StatusCreated {
-		return fmt.Errorf("%s: create: %v %d %s", tag, err, resp.Status, resp.Body)
+	if err != nil {
+		return fmt.Errorf("%s: create: %w", tag, err)
+	}
+	if resp.Status != http.StatusCreated {
+		return fmt.Errorf("%s: create: %d %s", tag, resp.Status, resp.Body)
 	}
 	var p wirePolicy
 	if err := json.Unmarshal(resp.Body, &p); err != nil {
@@ -150,8 +153,11 @@ func exercisePolicy(srv *Server, tag string) error {
 	}
 	for _, s := range steps {
 		resp, err := send(srv, s.method, s.path, s.body)
-		if err != nil || resp.Status != http.StatusOK {
-			return fmt.Errorf("%s: %s %s: %v %d %s", tag, s.method, s.path, err, resp.Status, resp.Body)
+		if err != nil {
+			return fmt.Errorf("%s: %s %s: %w", tag, s.method, s.path, err)
+		}
+		if resp.Status != http.StatusOK {
+			return fmt.Errorf("%s: %s %s: %d %s", tag, s.method, s.path, resp.Status, resp.Body)
 		}
 	}
 	return nil

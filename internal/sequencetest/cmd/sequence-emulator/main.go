@@ -100,13 +100,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	emulator := sequencetest.New(opts...)
 
-	ln, err := net.Listen("tcp", *listen)
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", *listen)
 	if err != nil {
 		return err
 	}
 	baseURL := "http://" + ln.Addr().String() + "/api"
 	if *urlFile != "" {
-		if err := os.WriteFile(*urlFile, []byte(baseURL+"\n"), 0o644); err != nil {
+		if err := os.WriteFile(*urlFile, []byte(baseURL+"\n"), 0o600); err != nil {
 			ln.Close()
 			return fmt.Errorf("writing -url-file: %w", err)
 		}
@@ -137,8 +137,8 @@ func formatRequest(r sequencetest.Request) string {
 	if r.Query != "" {
 		line += "?" + r.Query
 	}
-	switch {
-	case r.Fault == sequencetest.FaultResetBeforeHandler || r.Fault == sequencetest.FaultResetAfterCommit:
+	switch r.Fault {
+	case sequencetest.FaultResetBeforeHandler, sequencetest.FaultResetAfterCommit:
 		line += " -> connection reset"
 	default:
 		line += fmt.Sprintf(" -> %d", r.Status)

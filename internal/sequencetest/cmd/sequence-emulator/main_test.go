@@ -48,7 +48,7 @@ func TestServesLogsAndStops(t *testing.T) {
 		t.Fatalf("url file holds %q", baseURL)
 	}
 
-	req, _ := http.NewRequest("POST", baseURL+"/notifications/policies",
+	req, _ := http.NewRequestWithContext(context.Background(), "POST", baseURL+"/notifications/policies",
 		strings.NewReader(`{"name":"n","channel":"WEBHOOK","recipients":["https://a.example"],"webhookSecret":"whsec_dont_log_me"}`))
 	req.SetBasicAuth("cid", "top-secret-value")
 	req.Header.Set("Content-Type", "application/json")
