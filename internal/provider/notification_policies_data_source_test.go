@@ -88,37 +88,6 @@ data "sequence_notification_policies" "selected" {
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
 }
 
-// Invalid filters are refused at plan time, before any request.
-func TestAccNotificationPoliciesDataSource_filterValidation(t *testing.T) {
-	srv := sequencetest.NewServer(t)
-	tests := []struct {
-		argument string
-		want     string
-	}{
-		{`channel = "SMS"`, `Attribute channel value must be one of: ["WEBHOOK" "EMAIL"], got: "SMS"`},
-		{`channel = "email"`, `Attribute channel value must be one of: ["WEBHOOK" "EMAIL"], got: "email"`},
-		{`name_regex = "team-(a"`, `"team-(a" is not a valid regular expression (Go RE2 syntax`},
-		{`notification_type = ""`, `notification_type must not be an empty string`},
-	}
-	steps := make([]resource.TestStep, len(tests))
-	for i, tt := range tests {
-		steps[i] = resource.TestStep{
-			Config: testAccProviderConfig(srv) + fmt.Sprintf(`
-data "sequence_notification_policies" "invalid" {
-  %s
-}
-`, tt.argument),
-			PlanOnly:    true,
-			ExpectError: diagnosticPattern(tt.want),
-		}
-	}
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
-
-	if got := srv.Requests(); len(got) != 0 {
-		t.Errorf("invalid configurations reached the API: %v", got)
-	}
-}
-
 func TestNotificationPoliciesFilterValidators(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

@@ -2,9 +2,7 @@ package provider
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -183,7 +181,7 @@ data "sequence_notification_policy" "shared" {
   name = "shared"
 }
 `,
-			ExpectError: diagnosticPattern(fmt.Sprintf(
+			ExpectError: errorPattern(fmt.Sprintf(
 				`2 notification policies have the name "shared": %s, %s. Sequence does not require names to be unique; set id instead of name`,
 				ids[0], ids[1])),
 		}},
@@ -204,7 +202,7 @@ data "sequence_notification_policy" "missing" {
   id = %q
 }
 `, missingID),
-				ExpectError: diagnosticPattern(fmt.Sprintf(`No notification policy has the id %q`, missingID)),
+				ExpectError: errorPattern(fmt.Sprintf(`No notification policy has the id %q`, missingID)),
 			},
 			{
 				Config: testAccProviderConfig(srv) + `
@@ -212,42 +210,10 @@ data "sequence_notification_policy" "missing" {
   name = "Present"
 }
 `,
-				ExpectError: diagnosticPattern(`No notification policy has the name "Present". Names are matched exactly, including letter case`),
+				ExpectError: errorPattern(`No notification policy has the name "Present". Names are matched exactly, including letter case`),
 			},
 		},
 	})
-}
-
-// Selecting by both, by neither or by an empty value is refused at plan time, before any request.
-func TestAccNotificationPolicyDataSource_selectorValidation(t *testing.T) {
-	srv := sequencetest.NewServer(t)
-	tests := []struct {
-		body string
-		want string
-	}{
-		{``, `No attribute specified when one (and only one) of [id,name] is required`},
-		{`id = "abc"
-  name = "ops"`, `2 attributes specified when one (and only one) of [id,name] is required`},
-		{`id = ""`, `Attribute id string length must be at least 1`},
-		{`name = ""`, `Attribute name string length must be at least 1`},
-	}
-	steps := make([]resource.TestStep, len(tests))
-	for i, tt := range tests {
-		steps[i] = resource.TestStep{
-			Config: testAccProviderConfig(srv) + fmt.Sprintf(`
-data "sequence_notification_policy" "invalid" {
-  %s
-}
-`, tt.body),
-			PlanOnly:    true,
-			ExpectError: diagnosticPattern(tt.want),
-		}
-	}
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
-
-	if got := srv.Requests(); len(got) != 0 {
-		t.Errorf("invalid configurations reached the API: %v", got)
-	}
 }
 
 // The data sources read a policy that the same configuration creates: by id through the reference,
@@ -321,13 +287,4 @@ func expectPolicyAttributes(address string, attrs map[string]knownvalue.Check) s
 		checks = append(checks, statecheck.ExpectKnownValue(address, tfjsonpath.New(name), check))
 	}
 	return stateChecks(checks)
-}
-
-// diagnosticPattern matches text in Terraform's output, which wraps long diagnostics over lines.
-func diagnosticPattern(text string) *regexp.Regexp {
-	words := regexp.MustCompile(`\s+`).Split(text, -1)
-	for i, w := range words {
-		words[i] = regexp.QuoteMeta(w)
-	}
-	return regexp.MustCompile(strings.Join(words, `\s+`))
 }

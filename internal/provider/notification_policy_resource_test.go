@@ -804,95 +804,6 @@ resource "sequence_notification_policy" "source" {
 	})
 }
 
-func TestAccNotificationPolicy_invalidConfigurationsMakeNoRequests(t *testing.T) {
-	cases := []struct {
-		name      string
-		body      string
-		wantError string
-	}{
-		{"empty name", `name = ""; channel = "EMAIL"; recipients = ["ops@example.com"]`,
-			`name string length must be at least 1`},
-		{"lower-case channel", `name = "x"; channel = "email"; recipients = ["ops@example.com"]`,
-			`channel value must be one of`},
-		{"unknown channel", `name = "x"; channel = "SMS"; recipients = ["ops@example.com"]`,
-			`channel value must be one of`},
-		{"no recipients", `name = "x"; channel = "EMAIL"; recipients = []`,
-			`recipients set must contain at least 1 elements`},
-		{"empty e-mail recipient", `name = "x"; channel = "EMAIL"; recipients = [""]`,
-			`recipient must not be an empty string`},
-		{"e-mail without at sign", `name = "x"; channel = "EMAIL"; recipients = ["not-an-address"]`,
-			`"not-an-address" is not a valid e-mail address`},
-		{"e-mail with display name", `name = "x"; channel = "EMAIL"; recipients = ["Ops <ops@example.com>"]`,
-			`must be a bare e-mail address`},
-		{"e-mail with surrounding space", `name = "x"; channel = "EMAIL"; recipients = [" ops@example.com"]`,
-			`must be a bare e-mail address`},
-		{"e-mail with two at signs", `name = "x"; channel = "EMAIL"; recipients = ["a@b@example.com"]`,
-			`is not a valid e-mail address`},
-		{"URL on an EMAIL policy", `name = "x"; channel = "EMAIL"; recipients = ["https://hooks.example.com/a"]`,
-			`is not a valid e-mail address`},
-		{"e-mails differing only in case", `name = "x"; channel = "EMAIL"; recipients = ["Ops@example.com", "ops@example.com"]`,
-			`differ only in letter case`},
-		{"empty webhook recipient", `name = "x"; channel = "WEBHOOK"; recipients = [""]`,
-			`recipient must not be an empty string`},
-		{"http webhook", `name = "x"; channel = "WEBHOOK"; recipients = ["http://hooks.example.com/a"]`,
-			`only delivers webhooks to https URLs`},
-		{"ftp webhook", `name = "x"; channel = "WEBHOOK"; recipients = ["ftp://hooks.example.com/a"]`,
-			`uses ftp`},
-		{"relative webhook URL", `name = "x"; channel = "WEBHOOK"; recipients = ["/hooks/a"]`,
-			`is not an absolute URL`},
-		{"webhook URL without scheme", `name = "x"; channel = "WEBHOOK"; recipients = ["hooks.example.com/a"]`,
-			`is not an absolute URL`},
-		{"webhook URL without host", `name = "x"; channel = "WEBHOOK"; recipients = ["https://"]`,
-			`is not an absolute URL`},
-		{"webhook URL with space in host", `name = "x"; channel = "WEBHOOK"; recipients = ["https://hooks example.com/a"]`,
-			`is not a valid URL`},
-		{"e-mail on a WEBHOOK policy", `name = "x"; channel = "WEBHOOK"; recipients = ["ops@example.com"]`,
-			`is not an absolute URL`},
-		{"one bad webhook among good ones", `name = "x"; channel = "WEBHOOK"; recipients = ["https://a.example.com/", "http://b.example.com/"]`,
-			`"http://b.example.com/" uses http`},
-		{"webhook_secret on an EMAIL policy", `name = "x"; channel = "EMAIL"; recipients = ["ops@example.com"]; webhook_secret = "s3cret-value"`,
-			`webhook_secret on an EMAIL policy`},
-		{"empty webhook_secret", `name = "x"; channel = "WEBHOOK"; recipients = ["https://a.example.com/"]; webhook_secret = ""`,
-			`webhook_secret string length must be at least 1`},
-		{"empty notification_types", `name = "x"; channel = "EMAIL"; recipients = ["ops@example.com"]; notification_types = []`,
-			`null means all types`},
-		{"empty notification type name", `name = "x"; channel = "EMAIL"; recipients = ["ops@example.com"]; notification_types = [""]`,
-			`notification type must not be an empty string`},
-		{"empty type among valid ones", `name = "x"; channel = "EMAIL"; recipients = ["ops@example.com"]; notification_types = ["INVOICE_ISSUED", ""]`,
-			`notification type must not be an empty string`},
-		{"missing name", `channel = "EMAIL"; recipients = ["ops@example.com"]`,
-			`"name" is required`},
-		{"missing channel", `name = "x"; recipients = ["ops@example.com"]`,
-			`"channel" is required`},
-		{"missing recipients", `name = "x"; channel = "EMAIL"`,
-			`"recipients" is required`},
-		{"id set in configuration", `id = "abc"; name = "x"; channel = "EMAIL"; recipients = ["ops@example.com"]`,
-			`Read-Only Attribute`},
-		{"created_at set in configuration", `created_at = "2024-01-01T00:00:00Z"; name = "x"; channel = "EMAIL"; recipients = ["ops@example.com"]`,
-			`Read-Only Attribute`},
-		{"unsupported argument", `name = "x"; channel = "EMAIL"; recipients = ["ops@example.com"]; webhook_url = "https://a.example.com/"`,
-			`"webhook_url" is not expected here`},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			srv := sequencetest.NewServer(t)
-			// The table writes arguments separated by "; "; HCL wants one per line.
-			body := strings.ReplaceAll(tc.body, "; ", "\n  ")
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      policyConfig(srv, "  "+body),
-					PlanOnly:    true,
-					ExpectError: errorPattern(tc.wantError),
-				}},
-			})
-			if reqs := srv.Requests(); len(reqs) != 0 {
-				t.Errorf("the invalid configuration sent %d API requests, want 0: %+v", len(reqs), reqs)
-			}
-		})
-	}
-}
-
 // When a request fails midway through an update, state records what really happened and the
 // error names the changes left; the next apply finishes them.
 func TestAccNotificationPolicy_failedUpdateRecordsWhatHappened(t *testing.T) {
@@ -1039,17 +950,6 @@ func TestAccNotificationPolicy_writeOnlySecretSentButNeverStored(t *testing.T) {
 				Check: expectAPIChanges(srv, "POST /api/notifications/policies/{id}/recipients"),
 			},
 			{
-				// A version means nothing without the input.
-				Config: policyConfig(srv, `
-  name       = "write-only"
-  channel    = "WEBHOOK"
-  recipients = `+two+`
-  webhook_secret_wo_version = 1
-  webhook_secret_wo         = null
-`),
-				ExpectError: errorPattern(`Attribute "webhook_secret_wo" must be specified when "webhook_secret_wo_version"`),
-			},
-			{
 				// Removing the input (and its version) keeps the policy and its secret.
 				PreConfig: srv.ResetRequests,
 				Config: policyConfig(srv, `
@@ -1164,46 +1064,6 @@ func TestAccNotificationPolicy_writeOnlySecretChangedWithoutVersionBumpReplaces(
 			})
 		})
 	}
-}
-
-func TestAccNotificationPolicy_writeOnlySecretConflictsWithWebhookSecret(t *testing.T) {
-	srv := sequencetest.NewServer(t)
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   writeOnlyCLIs,
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: policyConfig(srv, `
-  name              = "both"
-  channel           = "WEBHOOK"
-  recipients        = ["https://hooks.example.com/a"]
-  webhook_secret    = "plaintext-secret"
-  webhook_secret_wo = "write-only-secret"
-`),
-			PlanOnly:    true,
-			ExpectError: errorPattern(`Attribute "webhook_secret" cannot be specified when "webhook_secret_wo" is specified`),
-		}},
-	})
-	if n := len(srv.Requests()); n != 0 {
-		t.Errorf("the invalid configuration sent %d API requests, want 0", n)
-	}
-}
-
-func TestAccNotificationPolicy_writeOnlySecretOnEmailPolicyRefused(t *testing.T) {
-	srv := sequencetest.NewServer(t)
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   writeOnlyCLIs,
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: policyConfig(srv, `
-  name              = "mail"
-  channel           = "EMAIL"
-  recipients        = ["ops@example.com"]
-  webhook_secret_wo = "write-only-secret"
-`),
-			PlanOnly:    true,
-			ExpectError: errorPattern(`webhook_secret_wo on an EMAIL policy`),
-		}},
-	})
 }
 
 // Going back from the write-only input to webhook_secret would put the secret into state.
@@ -1332,24 +1192,6 @@ func TestAccNotificationPolicy_plaintextToDifferentWriteOnlySecretReplaces(t *te
 			},
 		},
 	})
-}
-
-// A CLI without write-only attributes is told which versions it needs. This is a test of old
-// CLIs, so it skips on those that support write-only attributes.
-func TestAccNotificationPolicy_writeOnlySecretOnOldCLINamesMinimumVersions(t *testing.T) {
-	srv := sequencetest.NewServer(t)
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{skipWithWriteOnlySupport{}},
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      writeOnlyPolicyConfig(srv, "needs-a-newer-cli", 1, `["https://hooks.example.com/a"]`),
-			PlanOnly:    true,
-			ExpectError: errorPattern("webhook_secret_wo needs Terraform 1.11 or OpenTofu 1.11 or later", "Upgrade the CLI, or set webhook_secret"),
-		}},
-	})
-	if n := len(srv.Requests()); n != 0 {
-		t.Errorf("the refused configuration sent %d API requests, want 0", n)
-	}
 }
 
 func TestWriteOnlySecretFingerprint(t *testing.T) {

@@ -156,69 +156,6 @@ provider "sequence" {
 	})
 }
 
-func TestAccProvider_invalidConfiguration(t *testing.T) {
-	srv := sequencetest.NewServer(t)
-	cases := []struct {
-		name      string
-		env       [3]string // endpoint, client id, client secret
-		provider  string
-		wantError []string
-	}{
-		{
-			name:      "missing client id names attribute and environment variable",
-			env:       [3]string{srv.URL, "", sequencetest.DefaultClientSecret},
-			provider:  `provider "sequence" {}`,
-			wantError: []string{"Missing Sequence API client ID", "client_id attribute", "SEQUENCE_CLIENT_ID"},
-		},
-		{
-			name:      "missing client secret names attribute and environment variable",
-			env:       [3]string{srv.URL, sequencetest.DefaultClientID, ""},
-			provider:  `provider "sequence" {}`,
-			wantError: []string{"Missing Sequence API client secret", "client_secret attribute", "SEQUENCE_CLIENT_SECRET"},
-		},
-		{
-			name:      "http endpoint in configuration refused",
-			env:       [3]string{"", sequencetest.DefaultClientID, sequencetest.DefaultClientSecret},
-			provider:  `provider "sequence" { endpoint = "http://sequence.example.com/api" }`,
-			wantError: []string{"Invalid Sequence API endpoint", `endpoint attribute is "http://sequence.example.com/api"`, "use https"},
-		},
-		{
-			name:      "http endpoint in environment refused",
-			env:       [3]string{"http://sequence.example.com/api", sequencetest.DefaultClientID, sequencetest.DefaultClientSecret},
-			provider:  `provider "sequence" {}`,
-			wantError: []string{"Invalid Sequence API endpoint", "SEQUENCE_ENDPOINT environment variable", "use https"},
-		},
-		{
-			name:      "negative max_retries",
-			env:       [3]string{srv.URL, sequencetest.DefaultClientID, sequencetest.DefaultClientSecret},
-			provider:  `provider "sequence" { max_retries = -1 }`,
-			wantError: []string{"max_retries", "at least 0"},
-		},
-		{
-			name:      "zero requests_per_minute",
-			env:       [3]string{srv.URL, sequencetest.DefaultClientID, sequencetest.DefaultClientSecret},
-			provider:  `provider "sequence" { requests_per_minute = 0 }`,
-			wantError: []string{"requests_per_minute", "at least 1"},
-		},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			setProviderEnv(t, tc.env[0], tc.env[1], tc.env[2])
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      tc.provider + testAccEmailPolicy,
-					PlanOnly:    true,
-					ExpectError: errorPattern(tc.wantError...),
-				}},
-			})
-		})
-	}
-	if n := len(srv.Requests()); n != 0 {
-		t.Errorf("invalid provider configurations sent %d API requests, want 0", n)
-	}
-}
-
 func TestAccProvider_loopbackHTTPEndpointAllowed(t *testing.T) {
 	srv := sequencetest.NewServer(t)
 	// The emulator listens on 127.0.0.1; "localhost" is the other spelling of a loopback host.
