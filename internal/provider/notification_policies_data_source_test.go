@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
@@ -279,12 +280,17 @@ func expectOnlyRequests(srv *sequencetest.Server, want ...string) statecheck.Sta
 	}}
 }
 
-// requestLogCheck is a state check on the emulator's request log rather than on the state.
+// requestLogCheck is a state or plan check on the emulator's request log rather than on the state
+// or plan.
 type requestLogCheck struct {
 	srv   *sequencetest.Server
 	check func([]sequencetest.Request) error
 }
 
 func (c requestLogCheck) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	resp.Error = c.check(c.srv.Requests())
+}
+
+func (c requestLogCheck) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
 	resp.Error = c.check(c.srv.Requests())
 }

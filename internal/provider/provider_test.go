@@ -224,48 +224,58 @@ func TestAccProvider_userAgent(t *testing.T) {
 	})
 }
 
-// A provider configuration that depends on another resource is unknown during the first plan.
-// The plan of a new resource needs no API call and must still work; apply then configures the
-// provider with the known values.
+// A provider configuration that depends on a resource is unknown during the first plan. The plan
+// of a new policy needs no API call, so it works without a client and sends no request; apply
+// then configures the provider with the known values.
+//
+// The unknown value comes from terraform_data (built into Terraform and OpenTofu), not from a
+// second, aliased configuration of this provider: the tests serve every configuration from one
+// in-process provider server, which keeps a single copy of the configured provider data, so
+// Terraform configuring one alias while planning through another races on it (real Terraform
+// starts one plugin process per configuration).
 func TestAccProvider_unknownConfigurationAtPlanTime(t *testing.T) {
 	srv := sequencetest.NewServer(t)
+	const policy = "sequence_notification_policy.test"
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkNoPolicies(srv),
 		Steps: []resource.TestStep{{
-			Config: testAccProviderConfig(srv) + fmt.Sprintf(`
-resource "sequence_notification_policy" "first" {
-  name       = "first"
-  channel    = "EMAIL"
-  recipients = ["first@example.com"]
+			Config: fmt.Sprintf(`
+# Its output is unknown until apply creates it.
+resource "terraform_data" "client_id" {
+  input = %q
 }
 
-# replace() of the id is unknown until "first" exists and then evaluates to the real client id.
 provider "sequence" {
-  alias         = "late"
   endpoint      = %q
-  client_id     = replace(sequence_notification_policy.first.id, sequence_notification_policy.first.id, %q)
+  client_id     = terraform_data.client_id.output
   client_secret = %q
 }
 
-resource "sequence_notification_policy" "second" {
-  provider   = sequence.late
-  name       = "second"
+resource "sequence_notification_policy" "test" {
+  name       = "unknown provider configuration"
   channel    = "WEBHOOK"
-  recipients = ["https://hooks.example.com/second"]
+  recipients = ["https://hooks.example.com/late"]
 }
-`, srv.URL, sequencetest.DefaultClientID, sequencetest.DefaultClientSecret),
+`, sequencetest.DefaultClientID, srv.URL, sequencetest.DefaultClientSecret),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("sequence_notification_policy.second", plancheck.ResourceActionCreate),
-					plancheck.ExpectUnknownValue("sequence_notification_policy.second", tfjsonpath.New("webhook_secret")),
+					plancheck.ExpectUnknownValue("terraform_data.client_id", tfjsonpath.New("output")),
+					plancheck.ExpectResourceAction(policy, plancheck.ResourceActionCreate),
+					plancheck.ExpectUnknownValue(policy, tfjsonpath.New("webhook_secret")),
+					requestLogCheck{srv: srv, check: func(reqs []sequencetest.Request) error {
+						if len(reqs) != 0 {
+							return fmt.Errorf("the plan with an unknown client_id sent %d API requests, want 0: %+v", len(reqs), reqs)
+						}
+						return nil
+					}},
 				},
 			},
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("sequence_notification_policy.second", tfjsonpath.New("id"), knownvalue.NotNull()),
+				statecheck.ExpectKnownValue(policy, tfjsonpath.New("id"), knownvalue.NotNull()),
 			},
-			Check: checkEmulatorPolicyCount(srv, 2),
+			Check: checkEmulatorPolicyCount(srv, 1),
 		}},
 	})
 }
