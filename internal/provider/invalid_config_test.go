@@ -128,6 +128,8 @@ var invalidConfigCases = []invalidConfigCase{
 	// sequence_notification_policy: attribute validators.
 	{name: "resource refuses an empty name", object: resourceBlock(`name = ""; channel = "EMAIL"; recipients = ["ops@example.com"]`),
 		want: []string{"Attribute name string length must be at least 1, got: 0"}},
+	{name: "resource refuses a blank name", object: resourceBlock(`name = " \t"; channel = "EMAIL"; recipients = ["ops@example.com"]`),
+		want: []string{"Blank name", `name is " \t": it must contain a character other than spaces, tabs and line breaks, because Sequence refuses blank values`}},
 	{name: "resource refuses a lower-case channel", object: resourceBlock(`name = "x"; channel = "email"; recipients = ["ops@example.com"]`),
 		want: []string{`Attribute channel value must be one of: ["EMAIL" "WEBHOOK"], got: "email"`}},
 	{name: "resource refuses an unknown channel", object: resourceBlock(`name = "x"; channel = "SMS"; recipients = ["+447700900000"]`),

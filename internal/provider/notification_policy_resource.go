@@ -68,10 +68,10 @@ func (r *notificationPolicyResource) Schema(_ context.Context, _ resource.Schema
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Human-readable name of the policy. Must not be empty; Sequence does not require it to be " +
-					"unique. Changing it **replaces** the policy (the API has no update).",
+				MarkdownDescription: "Human-readable name of the policy. Must not be empty or blank (only spaces, tabs or line " +
+					"breaks); Sequence does not require it to be unique. Changing it **replaces** the policy (the API has no update).",
 				Required:      true,
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1), notBlankValidator{}},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"channel": schema.StringAttribute{
@@ -163,6 +163,30 @@ func (r *notificationPolicyResource) Schema(_ context.Context, _ resource.Schema
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 		},
+	}
+}
+
+// notBlankValidator refuses a value made only of spaces, tabs and line breaks, which Sequence
+// refuses as blank; the empty string is left to LengthAtLeast(1), so it gets one error, not two.
+type notBlankValidator struct{}
+
+var _ validator.String = notBlankValidator{}
+
+func (notBlankValidator) Description(context.Context) string {
+	return "must not be blank (only spaces, tabs or line breaks)"
+}
+
+func (v notBlankValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (notBlankValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	// The same characters as Sequence's blank check: ASCII space, tab, line feed, carriage return.
+	if v := req.ConfigValue.ValueString(); v != "" && strings.Trim(v, " \t\n\r") == "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Blank "+req.Path.String(),
+			fmt.Sprintf("%s is %q: it must contain a character other than spaces, tabs and line breaks, because Sequence refuses blank values.",
+				req.Path, v))
 	}
 }
 
