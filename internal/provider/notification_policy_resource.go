@@ -112,7 +112,7 @@ func (r *notificationPolicyResource) Schema(_ context.Context, _ resource.Schema
 				Optional:   true,
 				Computed:   true,
 				Sensitive:  true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1), notBlankValidator{}},
 				PlanModifiers: []planmodifier.String{
 					webhookSecretPlanModifier{},
 					stringplanmodifier.RequiresReplaceIf(suppliedSecretChanged,
@@ -136,6 +136,7 @@ func (r *notificationPolicyResource) Schema(_ context.Context, _ resource.Schema
 				Sensitive: true,
 				Validators: []validator.String{
 					stringvalidator.LengthAtLeast(1),
+					notBlankValidator{},
 					stringvalidator.ConflictsWith(path.MatchRoot("webhook_secret")),
 				},
 			},
@@ -184,9 +185,10 @@ func (notBlankValidator) ValidateString(_ context.Context, req validator.StringR
 	}
 	// The same characters as Sequence's blank check: ASCII space, tab, line feed, carriage return.
 	if v := req.ConfigValue.ValueString(); v != "" && strings.Trim(v, " \t\n\r") == "" {
+		// The value is not echoed: this validator also guards secrets.
 		resp.Diagnostics.AddAttributeError(req.Path, "Blank "+req.Path.String(),
-			fmt.Sprintf("%s is %q: it must contain a character other than spaces, tabs and line breaks, because Sequence refuses blank values.",
-				req.Path, v))
+			fmt.Sprintf("%s must contain a character other than spaces, tabs and line breaks, because Sequence refuses blank values.",
+				req.Path))
 	}
 }
 

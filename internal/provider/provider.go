@@ -71,8 +71,8 @@ func (p *sequenceProvider) Metadata(_ context.Context, _ provider.MetadataReques
 func (p *sequenceProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Manages [Sequence](https://sequencehq.com) notification policies through the Sequence API " +
-			"(API version `" + sequence.APIVersion + "`). Every attribute can also come from an environment variable; " +
-			"a value in the provider block wins over the environment.",
+			"(API version `" + sequence.APIVersion + "`). `endpoint`, `client_id` and `client_secret` can also come from " +
+			"environment variables; a value in the provider block wins over the environment.",
 		Attributes: map[string]schema.Attribute{
 			"endpoint": schema.StringAttribute{
 				MarkdownDescription: "Base URL of the Sequence API. Defaults to `" + sequence.DefaultEndpoint + "` " +
