@@ -44,6 +44,7 @@ type options struct {
 	onceFlag      string
 	out           string
 	keep          bool
+	extraEnv      []string
 }
 
 func parseFlags(args []string) (options, error) {
@@ -68,6 +69,7 @@ func parseFlags(args []string) (options, error) {
 	fs.IntVar(&o.schemaRuns, "schema-runs", 5, "runs of `providers schema -json` per CLI and subject")
 	fs.StringVar(&o.out, "out", "BENCHMARKS.md", "report file, relative to the repository root ('' = print only)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the working directory (configurations, states, CLI output)")
+	extraEnv := fs.String("env", "", "extra KEY=VALUE settings, comma-separated, for the CLI and the plugins (diagnostics, e.g. TF_LOG_SDK_FRAMEWORK=off)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -91,6 +93,15 @@ func parseFlags(args []string) (options, error) {
 		}
 	}
 	var err error
+	for _, kv := range strings.Split(*extraEnv, ",") {
+		if kv = strings.TrimSpace(kv); kv == "" {
+			continue
+		}
+		if !strings.Contains(kv, "=") {
+			return o, fmt.Errorf("-env: %q is not KEY=VALUE", kv)
+		}
+		o.extraEnv = append(o.extraEnv, kv)
+	}
 	for _, s := range strings.Split(*counts, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 1 {
@@ -143,7 +154,7 @@ func run(o options, args []string) error {
 		defer os.RemoveAll(work)
 	}
 
-	h := &harness{workDir: work, logf: func(format string, a ...any) { fmt.Printf(format, a...) }}
+	h := &harness{workDir: work, extraEnv: o.extraEnv, logf: func(format string, a ...any) { fmt.Printf(format, a...) }}
 	fmt.Println("building the provider, the plugin floor and the plugin launcher")
 	if err := h.build(root); err != nil {
 		return err

@@ -107,7 +107,7 @@ type harness struct {
 	cliConfigPath string
 	providerBin   string
 	floorBin      string
-	verbose       bool
+	extraEnv      []string
 	logf          func(format string, args ...any)
 }
 
@@ -125,6 +125,7 @@ func (h *harness) environment(emu *emulatorServer, s subject, reportPath string)
 			"SEQUENCE_CLIENT_SECRET="+sequencetest.DefaultClientSecret,
 		)
 	}
+	env = append(env, h.extraEnv...)
 	switch s {
 	case subjectProvider:
 		env = append(env, "BENCH_PLUGIN_TARGET="+h.providerBin)
