@@ -31,7 +31,7 @@ type options struct {
 	clis          []string
 	terraformPath string
 	tofuPath      string
-	floors        bool
+	noFloors      string // "all", or CLI@N groups measured without the floors
 	variantCLI    string
 	latency       time.Duration
 	latencyN      int
@@ -54,11 +54,11 @@ func parseFlags(args []string) (options, error) {
 	clis := fs.String("cli", "terraform,tofu", "comma-separated CLIs: terraform, tofu")
 	quick := fs.Bool("quick", false, "development preset: -n 20 -runs 1 -cli terraform, variants on 20 policies, no BENCHMARKS.md unless -out is given")
 	fs.IntVar(&o.runs, "runs", 3, "runs per phase at zero latency; wall times are their median")
-	fs.StringVar(&o.onceFlag, "once", "tofu@500,terraform_data@500",
+	fs.StringVar(&o.onceFlag, "once", "terraform@500,tofu@500",
 		"measurements taken in one run instead of -runs, to fit the time budget: CLI@N (every subject of that group) or terraform_data@N, comma-separated ('' = none)")
 	fs.StringVar(&o.terraformPath, "terraform", "", "Terraform binary (default: the pinned one from scripts/tools.sh)")
 	fs.StringVar(&o.tofuPath, "tofu", "", "OpenTofu binary (default: the pinned one from scripts/tools.sh)")
-	fs.BoolVar(&o.floors, "floors", true, "measure the plugin floor and terraform_data floor")
+	fs.StringVar(&o.noFloors, "no-floors", "tofu@500", "groups measured without the two floors, to fit the time budget: CLI@N, comma-separated, or 'all' ('' = none)")
 	fs.StringVar(&o.variantCLI, "variant-cli", "terraform", "CLI for the latency and rate-limit variants")
 	fs.DurationVar(&o.latency, "latency", 25*time.Millisecond, "emulator latency per request in the latency variant")
 	fs.IntVar(&o.latencyN, "latency-n", 100, "policies in the latency variant (0 skips it)")
@@ -115,6 +115,13 @@ func parseFlags(args []string) (options, error) {
 			return o, fmt.Errorf("-cli: %q is neither terraform nor tofu", s)
 		}
 		o.clis = append(o.clis, s)
+	}
+	for _, item := range strings.Split(o.noFloors, ",") {
+		item = strings.TrimSpace(item)
+		cli, n, ok := strings.Cut(item, "@")
+		if _, err := strconv.Atoi(n); item != "" && item != "all" && (!ok || err != nil || (cli != "terraform" && cli != "tofu")) {
+			return o, fmt.Errorf("-no-floors: %q is neither CLI@N nor all", item)
+		}
 	}
 	if o.once, err = parseOnce(o.onceFlag); err != nil {
 		return o, err
@@ -189,12 +196,12 @@ func run(o options, args []string) error {
 	for _, c := range order {
 		results.Schema[c.Name] = h.measureSchema(c, o.schemaRuns)
 	}
-	subjects := []subject{subjectProvider}
-	if o.floors {
-		subjects = append(subjects, subjectPluginFloor, subjectTerraformDat)
-	}
 	for _, c := range order {
 		for _, n := range o.counts {
+			subjects := []subject{subjectProvider}
+			if !o.withoutFloors(c.Name, n) {
+				subjects = append(subjects, subjectPluginFloor, subjectTerraformDat)
+			}
 			once := map[subject]bool{}
 			for _, key := range []string{fmt.Sprintf("%s@%d", c.Name, n), fmt.Sprintf("*@%d", n)} {
 				for s := range o.once[key] {
@@ -265,6 +272,17 @@ func (h *harness) build(root string) error {
 	}
 	h.cliConfigPath = filepath.Join(h.workDir, "cli.tfrc")
 	return writeCLIConfig(h.cliConfigPath, overrideDir)
+}
+
+// withoutFloors says whether -no-floors leaves the floors out of the group of cli at n.
+func (o options) withoutFloors(cli string, n int) bool {
+	for _, item := range strings.Split(o.noFloors, ",") {
+		item = strings.TrimSpace(item)
+		if item == "all" || item == fmt.Sprintf("%s@%d", cli, n) {
+			return true
+		}
+	}
+	return false
 }
 
 // parseOnce reads -once: "tofu@500" puts every subject of that group in one run, and

@@ -163,108 +163,129 @@ func (h *harness) runGroup(spec groupSpec) (*groupResult, error) {
 		dirs[s] = dir
 		result.Runs[s] = make([][]phaseRun, len(phases))
 	}
-	// Subjects take turns within each run, so a slow spell of the machine hits all of them.
+	// Subjects take turns phase by phase, so a slow spell of the machine hits all of them alike.
 	for run := range spec.Runs {
+		var active []*subjectRun
 		for _, s := range spec.Subjects {
-			if run >= spec.runsFor(s) {
-				continue
+			if run < spec.runsFor(s) {
+				active = append(active, h.startRun(spec, s, dirs[s], emu, run))
 			}
-			runs := h.runPhases(spec, s, dirs[s], emu, run)
-			for i, pr := range runs {
-				result.Runs[s][i] = append(result.Runs[s][i], pr)
+		}
+		for i := range phases {
+			for _, sr := range active {
+				result.Runs[sr.subject][i] = append(result.Runs[sr.subject][i], sr.phase(i))
 			}
+		}
+		for _, sr := range active {
+			sr.cleanUp()
 		}
 	}
 	return result, nil
 }
 
-// runPhases takes one subject through every phase from an empty state. A failed phase ends
-// the run: the rest is recorded as skipped and the state is cleaned up, untimed.
-func (h *harness) runPhases(spec groupSpec, s subject, dir string, emu *emulatorServer, run int) []phaseRun {
+// subjectRun takes one subject through every phase of one run, from an empty state. A failed
+// phase ends the run: the rest is recorded as skipped and the state is cleaned up, untimed.
+type subjectRun struct {
+	h          *harness
+	spec       groupSpec
+	subject    subject
+	dir        string
+	emu        *emulatorServer
+	run        int
+	cli        cliRun
+	reportPath string
+	current    map[string]policySpec
+	failed     string
+}
+
+func (h *harness) startRun(spec groupSpec, s subject, dir string, emu *emulatorServer, run int) *subjectRun {
 	for _, name := range []string{"terraform.tfstate", "terraform.tfstate.backup"} {
 		_ = os.Remove(filepath.Join(dir, name))
 	}
 	reportPath := filepath.Join(dir, "plugins.jsonl")
-	r := cliRun{cli: spec.CLI, dir: dir, env: h.environment(emu, s, reportPath)}
-	usesAPI := s == subjectProvider
-	var current map[string]policySpec
-	out := make([]phaseRun, len(phases))
-	failed := ""
-	for i, p := range phases {
-		if failed != "" {
-			out[i] = phaseRun{Err: "skipped: " + failed}
-			continue
-		}
-		if p.policies != nil {
-			current = p.policies(spec.N)
-			if err := writePolicies(dir, current); err != nil {
-				out[i] = phaseRun{Err: err.Error()}
-				failed = p.name + " failed"
-				continue
-			}
-		}
-		_ = os.Remove(reportPath)
-		emu.ResetRequests()
-		emu.connections.Store(0)
-		r.logPath = filepath.Join(dir, fmt.Sprintf("run%d-%d-%s.log", run+1, i+1, strings.ReplaceAll(p.name, " ", "-")))
+	return &subjectRun{h: h, spec: spec, subject: s, dir: dir, emu: emu, run: run, reportPath: reportPath,
+		cli: cliRun{cli: spec.CLI, dir: dir, env: h.environment(emu, s, reportPath)}}
+}
 
-		var args []string
-		switch p.command {
-		case commandApply:
-			args = []string{"apply", "-auto-approve", "-input=false", "-no-color"}
-		case commandPlan:
-			args = []string{"plan", "-input=false", "-no-color", "-detailed-exitcode"}
-		case commandDestroy:
-			args = []string{"destroy", "-auto-approve", "-input=false", "-no-color"}
+func (sr *subjectRun) phase(i int) phaseRun {
+	p, spec, emu := phases[i], sr.spec, sr.emu
+	if sr.failed != "" {
+		return phaseRun{Err: "skipped: " + sr.failed}
+	}
+	if p.policies != nil {
+		sr.current = p.policies(spec.N)
+		if err := writePolicies(sr.dir, sr.current); err != nil {
+			sr.failed = p.name + " failed"
+			return phaseRun{Err: err.Error()}
 		}
-		harnessBefore := selfCPU()
-		wall, code, output, cpu, err := r.run(args...)
-		pr := phaseRun{Wall: wall, CLICPU: cpu, HarnessCPU: selfCPU() - harnessBefore}
-		if usesAPI {
-			pr.Requests = countRequests(emu.Requests())
-			pr.Connections = emu.connections.Load()
+	}
+	usesAPI := sr.subject == subjectProvider
+	_ = os.Remove(sr.reportPath)
+	emu.ResetRequests()
+	emu.connections.Store(0)
+	sr.cli.logPath = filepath.Join(sr.dir, fmt.Sprintf("run%d-%d-%s.log", sr.run+1, i+1, strings.ReplaceAll(p.name, " ", "-")))
+
+	var args []string
+	switch p.command {
+	case commandApply:
+		args = []string{"apply", "-auto-approve", "-input=false", "-no-color"}
+	case commandPlan:
+		args = []string{"plan", "-input=false", "-no-color", "-detailed-exitcode"}
+	case commandDestroy:
+		args = []string{"destroy", "-auto-approve", "-input=false", "-no-color"}
+	}
+	harnessBefore := selfCPU()
+	wall, code, output, cpu, err := sr.cli.run(args...)
+	pr := phaseRun{Wall: wall, CLICPU: cpu, HarnessCPU: selfCPU() - harnessBefore}
+	if usesAPI {
+		pr.Requests = countRequests(emu.Requests())
+		pr.Connections = emu.connections.Load()
+	}
+	pr.Plugins, _ = readProcessReports(sr.reportPath)
+	switch {
+	case err != nil:
+		pr.Err = err.Error()
+	case code == 2 && p.command == commandPlan:
+		pr.Err = "the plan after apply is not empty:\n" + lastLines(planChanges(output), 15)
+	case code != 0:
+		pr.Err = fmt.Sprintf("exit code %d:\n%s", code, lastLines(output, 15))
+	case !strings.Contains(output, p.summary(spec.N)):
+		pr.Err = fmt.Sprintf("the output lacks %q:\n%s", p.summary(spec.N), lastLines(output, 15))
+	}
+	if pr.Err == "" && usesAPI {
+		want := sr.current
+		if p.command == commandDestroy {
+			want = nil
 		}
-		pr.Plugins, _ = readProcessReports(reportPath)
-		switch {
-		case err != nil:
+		if err := verifyStore(emu.Emulator, want); err != nil {
 			pr.Err = err.Error()
-		case code == 2 && p.command == commandPlan:
-			pr.Err = "the plan after apply is not empty:\n" + lastLines(planChanges(output), 15)
-		case code != 0:
-			pr.Err = fmt.Sprintf("exit code %d:\n%s", code, lastLines(output, 15))
-		case !strings.Contains(output, p.summary(spec.N)):
-			pr.Err = fmt.Sprintf("the output lacks %q:\n%s", p.summary(spec.N), lastLines(output, 15))
 		}
-		if pr.Err == "" && usesAPI {
-			want := current
-			if p.command == commandDestroy {
-				want = nil
-			}
-			if err := verifyStore(emu.Emulator, want); err != nil {
-				pr.Err = err.Error()
-			}
-		}
-		out[i] = pr
-		status := "ok"
-		if pr.Err != "" {
-			status = "FAILED: " + pr.Err
-			failed = p.name + " failed"
-		}
-		requests := ""
-		if usesAPI {
-			requests = fmt.Sprintf("  requests %d (minimum %d)", pr.Requests.Total(), totalRequests(p.minimum(spec.N)))
-		}
-		h.logf("%-16s n=%-4d %-12s %-15s run %d/%d %-17s %7.2fs%s  %s\n", spec.CLI.Label, spec.N,
-			spec.Variant.slug(), s, run+1, spec.runsFor(s), p.name, wall.Seconds(), requests, status)
 	}
-	if failed != "" {
-		// Leave nothing behind for the next run: destroy what the state knows, then whatever
-		// the emulator still holds.
-		r.logPath = filepath.Join(dir, fmt.Sprintf("run%d-cleanup.log", run+1))
-		_, _, _, _, _ = r.run("destroy", "-auto-approve", "-input=false", "-no-color")
-		clearStore(emu.Emulator)
+	status := "ok"
+	if pr.Err != "" {
+		status = "FAILED: " + pr.Err
+		sr.failed = p.name + " failed"
 	}
-	return out
+	requests := ""
+	if usesAPI {
+		requests = fmt.Sprintf("  requests %d (minimum %d)", pr.Requests.Total(), totalRequests(p.minimum(spec.N)))
+	}
+	sr.h.logf("%-16s n=%-4d %-12s %-15s run %d/%d %-17s %7.2fs%s  %s\n", spec.CLI.Label, spec.N,
+		spec.Variant.slug(), sr.subject, sr.run+1, spec.runsFor(sr.subject), p.name, wall.Seconds(), requests, status)
+	return pr
+}
+
+// cleanUp leaves nothing behind a failed run for the next one: it destroys what the state knows,
+// then whatever the emulator still holds.
+func (sr *subjectRun) cleanUp() {
+	if sr.failed == "" {
+		return
+	}
+	sr.cli.logPath = filepath.Join(sr.dir, fmt.Sprintf("run%d-cleanup.log", sr.run+1))
+	_, _, _, _, _ = sr.cli.run("destroy", "-auto-approve", "-input=false", "-no-color")
+	if sr.subject == subjectProvider {
+		clearStore(sr.emu.Emulator)
+	}
 }
 
 // planChanges keeps the lines of a plan that show a change, for the error message.

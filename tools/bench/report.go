@@ -122,6 +122,9 @@ func (r *benchResults) markdown() string {
 	}
 	w("| runs | zero latency: median of %d, except a single run for %s; latency variant: median of %d; rate-limit variant: %d |\n",
 		r.Options.runs, once, r.Options.latencyRuns, r.Options.rateLimitRuns)
+	if r.Options.noFloors != "" {
+		w("| floors left out | `%s` (to fit the time budget) |\n", r.Options.noFloors)
+	}
 	w("| duration of the whole benchmark | %s |\n\n", r.Duration.Round(time.Second))
 
 	r.writeMethod(w)
