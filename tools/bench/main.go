@@ -9,7 +9,7 @@
 // from-memory framework provider with the same schema) and the provider under 25 ms of API
 // latency and under a 600 requests/minute limit.
 //
-//	go run ./tools/bench                 # the full run behind make bench (about 15 minutes on 2 cores)
+//	go run ./tools/bench                 # the full run behind make bench (about 16 minutes on 2 cores)
 //	go run ./tools/bench -quick          # 20 policies, 1 run, Terraform only; prints, writes nothing
 //	go run ./tools/bench -n 100 -runs 1 -cli tofu -out ''
 package main
