@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,16 +23,16 @@ type cli struct {
 
 // resolveCLI returns the binary given by flag, or the pinned one from scripts/tools.sh, which
 // builds it into the cache outside the repository on first use.
-func resolveCLI(root, name, flagPath string) (cli, error) {
+func resolveCLI(ctx context.Context, root, name, flagPath string) (cli, error) {
 	path := flagPath
 	if path == "" {
-		out, err := exec.Command("bash", filepath.Join(root, "scripts", "tools.sh"), name).Output()
+		out, err := exec.CommandContext(ctx, "bash", filepath.Join(root, "scripts", "tools.sh"), name).Output()
 		if err != nil {
 			return cli{}, fmt.Errorf("locating %s with scripts/tools.sh: %w", name, exitDetail(err))
 		}
 		path = strings.TrimSpace(string(out))
 	}
-	cmd := exec.Command(path, "version", "-json")
+	cmd := exec.CommandContext(ctx, path, "version", "-json")
 	cmd.Env = append(cleanEnvironment(), "TF_CLI_CONFIG_FILE=/dev/null")
 	out, err := cmd.Output()
 	if err != nil {
@@ -85,8 +86,8 @@ type cliRun struct {
 // run executes the CLI with args in the working directory and returns its wall time and the CPU
 // time of the CLI and the processes it waited for. A non-zero exit code is not an error here:
 // `plan -detailed-exitcode` uses 2 for "changes present".
-func (r cliRun) run(args ...string) (wall time.Duration, exitCode int, output string, cpu time.Duration, err error) {
-	cmd := exec.Command(r.cli.Path, args...)
+func (r cliRun) run(ctx context.Context, args ...string) (wall time.Duration, exitCode int, output string, cpu time.Duration, err error) {
+	cmd := exec.CommandContext(ctx, r.cli.Path, args...)
 	cmd.Dir = r.dir
 	cmd.Env = r.env
 	var buf bytes.Buffer

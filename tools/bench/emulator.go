@@ -25,8 +25,8 @@ type emulatorServer struct {
 	connections atomic.Int64
 }
 
-func startEmulator(opts ...sequencetest.Option) (*emulatorServer, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+func startEmulator(ctx context.Context, opts ...sequencetest.Option) (*emulatorServer, error) {
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("starting the emulator: %w", err)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"os"
 	"os/exec"
 	"runtime"
@@ -20,7 +21,7 @@ type machineInfo struct {
 	Commit      string
 }
 
-func describeMachine(root string) machineInfo {
+func describeMachine(ctx context.Context, root string) machineInfo {
 	m := machineInfo{Cores: runtime.NumCPU(), GoVersion: runtime.Version()}
 	m.CPUModel = procField("/proc/cpuinfo", "model name")
 	if kb, err := strconv.ParseFloat(strings.Fields(procField("/proc/meminfo", "MemTotal") + " 0")[0], 64); err == nil {
@@ -34,9 +35,9 @@ func describeMachine(root string) machineInfo {
 			m.LoadAverage = strings.Join(f[:3], " ")
 		}
 	}
-	if out, err := exec.Command("git", "-C", root, "rev-parse", "--short", "HEAD").Output(); err == nil {
+	if out, err := exec.CommandContext(ctx, "git", "-C", root, "rev-parse", "--short", "HEAD").Output(); err == nil {
 		m.Commit = strings.TrimSpace(string(out))
-		if st, err := exec.Command("git", "-C", root, "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(st) > 0 {
+		if st, err := exec.CommandContext(ctx, "git", "-C", root, "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(st) > 0 {
 			m.Commit += " (with uncommitted changes)"
 		}
 	}

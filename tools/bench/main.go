@@ -15,13 +15,16 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -137,19 +140,22 @@ func main() {
 	if err != nil {
 		os.Exit(2)
 	}
-	if err := run(o, os.Args[1:]); err != nil {
+	// Ctrl-C stops the CLI being measured too, instead of leaving it running.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, o, os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(o options, args []string) error {
+func run(ctx context.Context, o options, args []string) error {
 	started := time.Now()
-	root, err := repositoryRoot()
+	root, err := repositoryRoot(ctx)
 	if err != nil {
 		return err
 	}
-	machine := describeMachine(root)
+	machine := describeMachine(ctx, root)
 
 	work, err := os.MkdirTemp("", "sequence-bench-")
 	if err != nil {
@@ -163,7 +169,7 @@ func run(o options, args []string) error {
 
 	h := &harness{workDir: work, extraEnv: o.extraEnv, logf: func(format string, a ...any) { fmt.Printf(format, a...) }}
 	fmt.Println("building the provider, the plugin floor and the plugin launcher")
-	if err := h.build(root); err != nil {
+	if err := h.build(ctx, root); err != nil {
 		return err
 	}
 
@@ -174,7 +180,7 @@ func run(o options, args []string) error {
 		if name == "tofu" {
 			path = o.tofuPath
 		}
-		c, err := resolveCLI(root, name, path)
+		c, err := resolveCLI(ctx, root, name, path)
 		if err != nil {
 			return err
 		}
@@ -183,7 +189,7 @@ func run(o options, args []string) error {
 	}
 	variantCLI, ok := clis[o.variantCLI]
 	if !ok && (o.latencyN > 0 || o.rateLimitN > 0) {
-		c, err := resolveCLI(root, o.variantCLI, map[string]string{"terraform": o.terraformPath, "tofu": o.tofuPath}[o.variantCLI])
+		c, err := resolveCLI(ctx, root, o.variantCLI, map[string]string{"terraform": o.terraformPath, "tofu": o.tofuPath}[o.variantCLI])
 		if err != nil {
 			return err
 		}
@@ -194,7 +200,7 @@ func run(o options, args []string) error {
 		Command: reproduceCommand(args), Schema: map[string][]schemaResult{}}
 
 	for _, c := range order {
-		results.Schema[c.Name] = h.measureSchema(c, o.schemaRuns)
+		results.Schema[c.Name] = h.measureSchema(ctx, c, o.schemaRuns)
 	}
 	for _, c := range order {
 		for _, n := range o.counts {
@@ -208,7 +214,7 @@ func run(o options, args []string) error {
 					once[s] = true
 				}
 			}
-			g, err := h.runGroup(groupSpec{CLI: c, N: n, Variant: variant{Name: "zero latency"}, Subjects: subjects, Runs: o.runs, Once: once})
+			g, err := h.runGroup(ctx, groupSpec{CLI: c, N: n, Variant: variant{Name: "zero latency"}, Subjects: subjects, Runs: o.runs, Once: once})
 			if err != nil {
 				return err
 			}
@@ -217,7 +223,7 @@ func run(o options, args []string) error {
 	}
 	if o.latencyN > 0 {
 		v := variant{Name: fmt.Sprintf("%s latency per request", o.latency), Latency: o.latency}
-		g, err := h.runGroup(groupSpec{CLI: variantCLI, N: o.latencyN, Variant: v, Subjects: []subject{subjectProvider}, Runs: o.latencyRuns})
+		g, err := h.runGroup(ctx, groupSpec{CLI: variantCLI, N: o.latencyN, Variant: v, Subjects: []subject{subjectProvider}, Runs: o.latencyRuns})
 		if err != nil {
 			return err
 		}
@@ -225,7 +231,7 @@ func run(o options, args []string) error {
 	}
 	if o.rateLimitN > 0 {
 		v := variant{Name: fmt.Sprintf("%d requests/minute limit", o.rpm), RequestsPerMinute: o.rpm}
-		g, err := h.runGroup(groupSpec{CLI: variantCLI, N: o.rateLimitN, Variant: v, Subjects: []subject{subjectProvider}, Runs: o.rateLimitRuns})
+		g, err := h.runGroup(ctx, groupSpec{CLI: variantCLI, N: o.rateLimitN, Variant: v, Subjects: []subject{subjectProvider}, Runs: o.rateLimitRuns})
 		if err != nil {
 			return err
 		}
@@ -252,7 +258,7 @@ func run(o options, args []string) error {
 
 // build compiles the provider exactly as main.go ships it, the plugin floor, and the launcher
 // that the development override points at.
-func (h *harness) build(root string) error {
+func (h *harness) build(ctx context.Context, root string) error {
 	h.providerBin = filepath.Join(h.workDir, "bin", "terraform-provider-sequence")
 	h.floorBin = filepath.Join(h.workDir, "bin", "floorprovider")
 	overrideDir := filepath.Join(h.workDir, "override")
@@ -264,7 +270,7 @@ func (h *harness) build(root string) error {
 		{filepath.Join(overrideDir, "terraform-provider-sequence"), "./tools/bench/pluginlauncher"},
 	}
 	for _, b := range builds {
-		cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-X main.version=bench", "-o", b.out, b.pkg)
+		cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", "-X main.version=bench", "-o", b.out, b.pkg)
 		cmd.Dir = root
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return fmt.Errorf("go build %s: %w\n%s", b.pkg, err, out)
@@ -298,7 +304,8 @@ func parseOnce(value string) (map[string]map[subject]bool, error) {
 		if _, err := strconv.Atoi(n); !ok || err != nil {
 			return nil, fmt.Errorf("-once: %q is not CLI@N or subject@N", item)
 		}
-		key, subjects := "", []subject{}
+		var key string
+		var subjects []subject
 		switch who {
 		case "terraform", "tofu":
 			key, subjects = who+"@"+n, []subject{subjectProvider, subjectPluginFloor, subjectTerraformDat}
@@ -321,8 +328,8 @@ func parseOnce(value string) (map[string]map[subject]bool, error) {
 	return out, nil
 }
 
-func repositoryRoot() (string, error) {
-	out, err := exec.Command("go", "env", "GOMOD").Output()
+func repositoryRoot(ctx context.Context) (string, error) {
+	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
 	if err != nil {
 		return "", fmt.Errorf("go env GOMOD: %w", err)
 	}

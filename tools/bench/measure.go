@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -135,7 +136,7 @@ func (h *harness) environment(emu *emulatorServer, s subject, reportPath string)
 	return env
 }
 
-func (h *harness) runGroup(spec groupSpec) (*groupResult, error) {
+func (h *harness) runGroup(ctx context.Context, spec groupSpec) (*groupResult, error) {
 	var opts []sequencetest.Option
 	if spec.Variant.Latency > 0 {
 		opts = append(opts, sequencetest.WithLatency(spec.Variant.Latency))
@@ -143,7 +144,7 @@ func (h *harness) runGroup(spec groupSpec) (*groupResult, error) {
 	if spec.Variant.RequestsPerMinute > 0 {
 		opts = append(opts, sequencetest.WithRequestsPerMinute(spec.Variant.RequestsPerMinute))
 	}
-	emu, err := startEmulator(opts...)
+	emu, err := startEmulator(ctx, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -173,11 +174,11 @@ func (h *harness) runGroup(spec groupSpec) (*groupResult, error) {
 		}
 		for i := range phases {
 			for _, sr := range active {
-				result.Runs[sr.subject][i] = append(result.Runs[sr.subject][i], sr.phase(i))
+				result.Runs[sr.subject][i] = append(result.Runs[sr.subject][i], sr.phase(ctx, i))
 			}
 		}
 		for _, sr := range active {
-			sr.cleanUp()
+			sr.cleanUp(ctx)
 		}
 	}
 	return result, nil
@@ -207,7 +208,7 @@ func (h *harness) startRun(spec groupSpec, s subject, dir string, emu *emulatorS
 		cli: cliRun{cli: spec.CLI, dir: dir, env: h.environment(emu, s, reportPath)}}
 }
 
-func (sr *subjectRun) phase(i int) phaseRun {
+func (sr *subjectRun) phase(ctx context.Context, i int) phaseRun {
 	p, spec, emu := phases[i], sr.spec, sr.emu
 	if sr.failed != "" {
 		return phaseRun{Err: "skipped: " + sr.failed}
@@ -235,7 +236,7 @@ func (sr *subjectRun) phase(i int) phaseRun {
 		args = []string{"destroy", "-auto-approve", "-input=false", "-no-color"}
 	}
 	harnessBefore := selfCPU()
-	wall, code, output, cpu, err := sr.cli.run(args...)
+	wall, code, output, cpu, err := sr.cli.run(ctx, args...)
 	pr := phaseRun{Wall: wall, CLICPU: cpu, HarnessCPU: selfCPU() - harnessBefore}
 	if usesAPI {
 		pr.Requests = countRequests(emu.Requests())
@@ -277,12 +278,12 @@ func (sr *subjectRun) phase(i int) phaseRun {
 
 // cleanUp leaves nothing behind a failed run for the next one: it destroys what the state knows,
 // then whatever the emulator still holds.
-func (sr *subjectRun) cleanUp() {
+func (sr *subjectRun) cleanUp(ctx context.Context) {
 	if sr.failed == "" {
 		return
 	}
 	sr.cli.logPath = filepath.Join(sr.dir, fmt.Sprintf("run%d-cleanup.log", sr.run+1))
-	_, _, _, _, _ = sr.cli.run("destroy", "-auto-approve", "-input=false", "-no-color")
+	_, _, _, _, _ = sr.cli.run(ctx, "destroy", "-auto-approve", "-input=false", "-no-color")
 	if sr.subject == subjectProvider {
 		clearStore(sr.emu.Emulator)
 	}
@@ -337,7 +338,7 @@ type schemaResult struct {
 
 // measureSchema runs `providers schema -json` runs times for the provider, the plugin floor and
 // a configuration with no plugin at all (the CLI's own cost).
-func (h *harness) measureSchema(c cli, runs int) []schemaResult {
+func (h *harness) measureSchema(ctx context.Context, c cli, runs int) []schemaResult {
 	var results []schemaResult
 	for _, s := range []subject{subjectProvider, subjectPluginFloor, subjectTerraformDat} {
 		dir := filepath.Join(h.workDir, fmt.Sprintf("%s-schema-%s", c.Name, strings.ReplaceAll(string(s), " ", "-")))
@@ -346,8 +347,14 @@ func (h *harness) measureSchema(c cli, runs int) []schemaResult {
 		if s == subjectTerraformDat {
 			config = "locals {}\n"
 		}
-		if err := os.MkdirAll(dir, 0o755); err == nil {
+		err := os.MkdirAll(dir, 0o755)
+		if err == nil {
 			err = os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o644)
+		}
+		if err != nil {
+			res.Err = err.Error()
+			results = append(results, res)
+			continue
 		}
 		reportPath := filepath.Join(dir, "plugins.jsonl")
 		// The protocol log is what tells the launcher that the schema was served; it is on by
@@ -357,7 +364,7 @@ func (h *harness) measureSchema(c cli, runs int) []schemaResult {
 		var walls, served []time.Duration
 		for range runs {
 			_ = os.Remove(reportPath)
-			wall, code, output, _, err := r.run("providers", "schema", "-json")
+			wall, code, output, _, err := r.run(ctx, "providers", "schema", "-json")
 			if err == nil && code != 0 {
 				err = fmt.Errorf("exit code %d: %s", code, lastLines(output, 5))
 			}

@@ -8,6 +8,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -47,7 +48,8 @@ func main() {
 func run(target string, args []string, reportPath string) int {
 	start := time.Now()
 	watch := &schemaWatch{start: start, out: os.Stderr, served: -1}
-	cmd := exec.Command(target, args...)
+	// No context: the launcher lives exactly as long as its child; signals are forwarded below.
+	cmd := exec.CommandContext(context.Background(), target, args...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, watch
 	// The child must not outlive the launcher if Terraform kills the launcher outright.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
