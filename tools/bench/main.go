@@ -28,6 +28,10 @@ import (
 	"time"
 )
 
+// quietLogsEnv is what the diagnostic variant sets: the SDK (framework and protocol) loggers of
+// both plugins go quiet; the provider's own logs stay.
+const quietLogsEnv = "TF_LOG_SDK=off"
+
 type options struct {
 	counts        []int
 	runs          int
@@ -43,6 +47,7 @@ type options struct {
 	rateLimitN    int
 	rateLimitRuns int
 	schemaRuns    int
+	quietLogsN    int
 	once          map[string]map[subject]bool // "terraform@500" -> subjects measured once
 	onceFlag      string
 	out           string
@@ -69,6 +74,7 @@ func parseFlags(args []string) (options, error) {
 	fs.IntVar(&o.rpm, "rpm", 600, "requests per minute in the rate-limit variant (emulator limit and provider requests_per_minute)")
 	fs.IntVar(&o.rateLimitN, "rate-limit-n", 100, "policies in the rate-limit variant (0 skips it)")
 	fs.IntVar(&o.rateLimitRuns, "rate-limit-runs", 1, "runs of the rate-limit variant (each is bound by the rate, so it varies little)")
+	fs.IntVar(&o.quietLogsN, "quiet-logs-n", 100, "policies in the diagnostic run with the plugins' SDK logging off (0 skips it)")
 	fs.IntVar(&o.schemaRuns, "schema-runs", 5, "runs of `providers schema -json` per CLI and subject")
 	fs.StringVar(&o.out, "out", "BENCHMARKS.md", "report file, relative to the repository root ('' = print only)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the working directory (configurations, states, CLI output)")
@@ -86,6 +92,7 @@ func parseFlags(args []string) (options, error) {
 			"latency-n":    func() { o.latencyN = 20 },
 			"latency-runs": func() { o.latencyRuns = 1 },
 			"rate-limit-n": func() { o.rateLimitN = 20 },
+			"quiet-logs-n": func() { o.quietLogsN = 20 },
 			"schema-runs":  func() { o.schemaRuns = 2 },
 			"out":          func() { o.out = "" },
 		}
@@ -214,7 +221,7 @@ func run(ctx context.Context, o options, args []string) error {
 					once[s] = true
 				}
 			}
-			g, err := h.runGroup(ctx, groupSpec{CLI: c, N: n, Variant: variant{Name: "zero latency"}, Subjects: subjects, Runs: o.runs, Once: once})
+			g, err := h.runGroup(ctx, groupSpec{CLI: c, N: n, Variant: variant{Kind: variantZero, Name: "zero latency"}, Subjects: subjects, Runs: o.runs, Once: once})
 			if err != nil {
 				return err
 			}
@@ -222,7 +229,7 @@ func run(ctx context.Context, o options, args []string) error {
 		}
 	}
 	if o.latencyN > 0 {
-		v := variant{Name: fmt.Sprintf("%s latency per request", o.latency), Latency: o.latency}
+		v := variant{Kind: variantLatency, Name: fmt.Sprintf("%s latency per request", o.latency), Latency: o.latency}
 		g, err := h.runGroup(ctx, groupSpec{CLI: variantCLI, N: o.latencyN, Variant: v, Subjects: []subject{subjectProvider}, Runs: o.latencyRuns})
 		if err != nil {
 			return err
@@ -230,8 +237,17 @@ func run(ctx context.Context, o options, args []string) error {
 		results.Groups = append(results.Groups, g)
 	}
 	if o.rateLimitN > 0 {
-		v := variant{Name: fmt.Sprintf("%d requests/minute limit", o.rpm), RequestsPerMinute: o.rpm}
+		v := variant{Kind: variantRateLimit, Name: fmt.Sprintf("%d requests/minute limit", o.rpm), RequestsPerMinute: o.rpm}
 		g, err := h.runGroup(ctx, groupSpec{CLI: variantCLI, N: o.rateLimitN, Variant: v, Subjects: []subject{subjectProvider}, Runs: o.rateLimitRuns})
+		if err != nil {
+			return err
+		}
+		results.Groups = append(results.Groups, g)
+	}
+	if o.quietLogsN > 0 {
+		v := variant{Kind: variantQuietLogs, Name: "SDK logs off (" + quietLogsEnv + ")", Env: []string{quietLogsEnv}}
+		g, err := h.runGroup(ctx, groupSpec{CLI: variantCLI, N: o.quietLogsN, Variant: v,
+			Subjects: []subject{subjectProvider, subjectPluginFloor}, Runs: o.runs})
 		if err != nil {
 			return err
 		}

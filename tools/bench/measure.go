@@ -18,19 +18,32 @@ import (
 
 // variant is an emulator setting under which a group is measured.
 type variant struct {
+	Kind              variantKind
 	Name              string
 	Latency           time.Duration
-	RequestsPerMinute int // emulator limit and provider requests_per_minute; 0 = none
+	RequestsPerMinute int      // emulator limit and provider requests_per_minute; 0 = none
+	Env               []string // extra environment of the CLI and plugins
 }
 
+type variantKind string
+
+const (
+	variantZero      variantKind = "zero"
+	variantLatency   variantKind = "latency"
+	variantRateLimit variantKind = "ratelimit"
+	// variantQuietLogs turns the SDK's default TRACE logging off in the plugins: a diagnostic of
+	// how much of the wall time is log output that the CLI reads and discards.
+	variantQuietLogs variantKind = "sdklogsoff"
+)
+
 func (v variant) slug() string {
-	switch {
-	case v.RequestsPerMinute > 0:
+	switch v.Kind {
+	case variantRateLimit:
 		return fmt.Sprintf("rpm%d", v.RequestsPerMinute)
-	case v.Latency > 0:
+	case variantLatency:
 		return "latency" + v.Latency.String()
 	}
-	return "zero"
+	return string(v.Kind)
 }
 
 // groupSpec is a set of measurements sharing a CLI, a policy count and an emulator setting.
@@ -205,7 +218,7 @@ func (h *harness) startRun(spec groupSpec, s subject, dir string, emu *emulatorS
 	}
 	reportPath := filepath.Join(dir, "plugins.jsonl")
 	return &subjectRun{h: h, spec: spec, subject: s, dir: dir, emu: emu, run: run, reportPath: reportPath,
-		cli: cliRun{cli: spec.CLI, dir: dir, env: h.environment(emu, s, reportPath)}}
+		cli: cliRun{cli: spec.CLI, dir: dir, env: append(h.environment(emu, s, reportPath), spec.Variant.Env...)}}
 }
 
 func (sr *subjectRun) phase(ctx context.Context, i int) phaseRun {

@@ -82,7 +82,7 @@ func summarize(runs []phaseRun) phaseSummary {
 
 func (r *benchResults) group(c cli, n int, zero bool) *groupResult {
 	for _, g := range r.Groups {
-		if g.Spec.CLI.Name == c.Name && g.Spec.N == n && (g.Spec.Variant.Latency == 0 && g.Spec.Variant.RequestsPerMinute == 0) == zero {
+		if g.Spec.CLI.Name == c.Name && g.Spec.N == n && (g.Spec.Variant.Kind == variantZero) == zero {
 			return g
 		}
 	}
@@ -131,18 +131,18 @@ func (r *benchResults) markdown() string {
 	r.writeTargets(w)
 
 	for _, g := range r.Groups {
-		if g.Spec.Variant.Latency == 0 && g.Spec.Variant.RequestsPerMinute == 0 {
+		if g.Spec.Variant.Kind == variantZero {
 			r.writeZeroGroup(w, g)
 		}
 	}
 	for _, g := range r.Groups {
-		if g.Spec.Variant.Latency > 0 {
+		switch g.Spec.Variant.Kind {
+		case variantLatency:
 			r.writeLatencyGroup(w, g)
-		}
-	}
-	for _, g := range r.Groups {
-		if g.Spec.Variant.RequestsPerMinute > 0 {
+		case variantRateLimit:
 			r.writeRateGroup(w, g)
+		case variantQuietLogs:
+			r.writeQuietLogsGroup(w, g)
 		}
 	}
 	r.writeSchema(w)
@@ -184,7 +184,9 @@ func (r *benchResults) writeMethod(w func(string, ...any)) {
 	w("- **latency variant**: the emulator waits %s before answering each request. Its bound is the plugin floor plus\n", r.Options.latency)
 	w("  minimum × latency / %d (requests spread evenly over the CLI's parallelism).\n", defaultParallel)
 	w("- **rate-limit variant**: the emulator allows %d requests/minute (token bucket, 429 beyond it) and the provider is\n", r.Options.rpm)
-	w("  configured with `requests_per_minute = %d`. Its bound is minimum requests / rate.\n\n", r.Options.rpm)
+	w("  configured with `requests_per_minute = %d`. Its bound is minimum requests / rate.\n", r.Options.rpm)
+	w("- **SDK logs off** (diagnostic, not a target): provider and plugin floor again with `%s` in the plugins'\n", quietLogsEnv)
+	w("  environment, to show the share of the wall time that is framework log traffic.\n\n")
 }
 
 // writeTargets states each target of issue 8 against the figures.
@@ -255,7 +257,7 @@ func (r *benchResults) writeTargets(w func(string, ...any)) {
 			prov.Seconds()/data.Seconds(), yesNo(complete && total <= targetFloorRatio))
 	}
 	for _, g := range r.Groups {
-		if g.Spec.Variant.RequestsPerMinute == 0 {
+		if g.Spec.Variant.Kind != variantRateLimit {
 			continue
 		}
 		var wall, bound float64
@@ -411,6 +413,30 @@ func (r *benchResults) writeRateGroup(w func(string, ...any), g *groupResult) {
 			requestsCell(ps), minimum, requestRatioCell(ps, minimum), failedCell(ps.Requests))
 	}
 	w("| **all phases** | %.1fs | %.1fs | %.2f | | | | |\n\n", tp.Seconds(), tb.Seconds(), tp.Seconds()/tb.Seconds())
+}
+
+// writeQuietLogsGroup compares the provider and the plugin floor with the SDK's logging off to
+// the same subjects with the default (TRACE) logging, measured in the zero-latency group.
+func (r *benchResults) writeQuietLogsGroup(w func(string, ...any), g *groupResult) {
+	w("## %s, N = %d, diagnostic: %s\n\n", g.Spec.CLI.Label, g.Spec.N, g.Spec.Variant.Name)
+	w("Wall times: %s. Not a target: the SDK logs at TRACE unless told otherwise, and the CLI reads and\n", g.runCounts())
+	w("drops every line when `TF_LOG` is unset. This shows how much of the time above is that log traffic.\n\n")
+	zero := r.group(g.Spec.CLI, g.Spec.N, true)
+	w("| phase | provider | plugin floor | provider / plugin floor | provider, default logging | plugin floor, default logging | provider log output |\n")
+	w("|---|--:|--:|--:|--:|--:|--:|\n")
+	var tp, tf, tpd, tfd time.Duration
+	for i, p := range phases {
+		ps, _ := g.summary(subjectProvider, i)
+		fs, _ := g.summary(subjectPluginFloor, i)
+		var pd, fd phaseSummary
+		if zero != nil {
+			pd, _ = zero.summary(subjectProvider, i)
+			fd, _ = zero.summary(subjectPluginFloor, i)
+		}
+		tp, tf, tpd, tfd = tp+ps.Wall, tf+fs.Wall, tpd+pd.Wall, tfd+fd.Wall
+		w("| %s | %s | %s | %s | %s | %s | %s |\n", p.name, wallCell(ps), wallCell(fs), ratioCell(ps, fs), wallCell(pd), wallCell(fd), logCell(ps))
+	}
+	w("| **all phases** | %.2fs | %.2fs | %s | %.2fs | %.2fs | |\n\n", tp.Seconds(), tf.Seconds(), ratio(tp, tf), tpd.Seconds(), tfd.Seconds())
 }
 
 func (r *benchResults) writeSchema(w func(string, ...any)) {
