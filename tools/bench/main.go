@@ -62,11 +62,11 @@ func parseFlags(args []string) (options, error) {
 	clis := fs.String("cli", "terraform,tofu", "comma-separated CLIs: terraform, tofu")
 	quick := fs.Bool("quick", false, "development preset: -n 20 -runs 1 -cli terraform, variants on 20 policies, no BENCHMARKS.md unless -out is given")
 	fs.IntVar(&o.runs, "runs", 3, "runs per phase at zero latency; wall times are their median")
-	fs.StringVar(&o.onceFlag, "once", "terraform@500,tofu@500",
+	fs.StringVar(&o.onceFlag, "once", "terraform@500",
 		"measurements taken in one run instead of -runs, to fit the time budget: CLI@N (every subject of that group) or terraform_data@N, comma-separated ('' = none)")
 	fs.StringVar(&o.terraformPath, "terraform", "", "Terraform binary (default: the pinned one from scripts/tools.sh)")
 	fs.StringVar(&o.tofuPath, "tofu", "", "OpenTofu binary (default: the pinned one from scripts/tools.sh)")
-	fs.StringVar(&o.noFloors, "no-floors", "tofu@500", "groups measured without the two floors, to fit the time budget: CLI@N, comma-separated, or 'all' ('' = none)")
+	fs.StringVar(&o.noFloors, "no-floors", "", "groups measured without the two floors, to fit the time budget: CLI@N, comma-separated, or 'all' ('' = none)")
 	fs.StringVar(&o.variantCLI, "variant-cli", "terraform", "CLI for the latency and rate-limit variants")
 	fs.DurationVar(&o.latency, "latency", 25*time.Millisecond, "emulator latency per request in the latency variant")
 	fs.IntVar(&o.latencyN, "latency-n", 100, "policies in the latency variant (0 skips it)")
