@@ -74,6 +74,11 @@ type policyChanges struct {
 
 func (c policyChanges) empty() bool { return c.recipients.empty() && c.types.empty() }
 
+// count is the number of elements to add or remove.
+func (c policyChanges) count() int {
+	return len(c.recipients.add) + len(c.recipients.remove) + len(c.types.add) + len(c.types.remove)
+}
+
 // describe lists the changes in words, for error messages such as "changes not made: ...".
 func (c policyChanges) describe() string {
 	var parts []string

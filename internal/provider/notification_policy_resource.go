@@ -378,9 +378,9 @@ func (r *notificationPolicyResource) Read(ctx context.Context, req resource.Read
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// Update changes recipients and notification types in place. Additions go first, in one request
-// per collection, so the policy never passes through zero recipients or silently widens to all
-// types; then each removal is its own request, as the API requires.
+// Update changes recipients and notification types in place, in two waves of concurrent requests
+// (see updateWaves): the additions, one request per collection, then the removals, one request
+// per member as the API requires.
 func (r *notificationPolicyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, prior notificationPolicyResourceModel
 	var writeOnlySecret types.String
@@ -417,57 +417,28 @@ func (r *notificationPolicyResource) Update(ctx context.Context, req resource.Up
 
 	// Without any request (e.g. only the letter case of an address changed) the plan is the truth.
 	state := plan
-	known := prior
-	for _, step := range updateSteps(client, prior.ID.ValueString(), changesBetween(prior.notificationPolicyModel, plan.notificationPolicyModel)) {
-		policy, err := step.call(ctx)
-		if err != nil {
-			recordFailedUpdate(ctx, client, known, plan, writeOnly, step.what, err, resp)
-			return
+	outcome := sendWaves(ctx, updateWaves(client, prior.ID.ValueString(), changesBetween(prior.notificationPolicyModel, plan.notificationPolicyModel)),
+		maxConcurrentRequestsPerPolicy)
+	if len(outcome.failures) > 0 {
+		known := prior
+		if confirmed, ok := outcome.closestToPlan(plan, writeOnly); ok {
+			known = confirmed
 		}
-		state = notificationPolicyResourceModelFromAPI(policy, &plan, writeOnly)
-		known = state
+		what, cause := outcome.failedStep()
+		recordFailedUpdate(ctx, client, known, plan, writeOnly, what, cause, resp)
+		return
+	}
+	if confirmed, ok := outcome.closestToPlan(plan, writeOnly); ok {
+		state = confirmed
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-}
-
-// updateStep is one API request of an in-place update.
-type updateStep struct {
-	what string
-	call func(context.Context) (*sequence.NotificationPolicy, error)
-}
-
-// updateSteps orders the requests of an update: additions (one per collection), then removals
-// (one per member).
-func updateSteps(client *sequence.Client, id string, c policyChanges) []updateStep {
-	var steps []updateStep
-	if len(c.recipients.add) > 0 {
-		steps = append(steps, updateStep{"add recipient(s) " + quoteAll(c.recipients.add), func(ctx context.Context) (*sequence.NotificationPolicy, error) {
-			return client.AddRecipients(ctx, id, c.recipients.add)
-		}})
-	}
-	if len(c.types.add) > 0 {
-		steps = append(steps, updateStep{"add notification type(s) " + quoteAll(c.types.add), func(ctx context.Context) (*sequence.NotificationPolicy, error) {
-			return client.AddNotificationTypes(ctx, id, c.types.add)
-		}})
-	}
-	for _, recipient := range c.recipients.remove {
-		steps = append(steps, updateStep{fmt.Sprintf("remove recipient %q", recipient), func(ctx context.Context) (*sequence.NotificationPolicy, error) {
-			return client.RemoveRecipient(ctx, id, recipient)
-		}})
-	}
-	for _, t := range c.types.remove {
-		steps = append(steps, updateStep{fmt.Sprintf("remove notification type %q", t), func(ctx context.Context) (*sequence.NotificationPolicy, error) {
-			return client.RemoveNotificationType(ctx, id, t)
-		}})
-	}
-	return steps
 }
 
 // recordFailedUpdate runs after a request of an update failed: it reads the policy back so state
 // records what really happened, and says which changes are left for the next apply. If the read
 // shows every change made after all (e.g. a retried removal that had already succeeded), the
 // update counts as done. known is the policy as last confirmed (the prior state, or the response
-// to the last successful request).
+// of a successful request closest to the plan).
 func recordFailedUpdate(ctx context.Context, client *sequence.Client, known, plan notificationPolicyResourceModel,
 	writeOnlySecret bool, failedStep string, cause error, resp *resource.UpdateResponse,
 ) {

@@ -44,22 +44,26 @@ func policyConfig(srv *sequencetest.Server, body string) string {
 func apiChanges(srv *sequencetest.Server, id string) []string {
 	var out []string
 	for _, r := range srv.Requests() {
-		if r.Method == "GET" {
-			continue
+		if r.Method != "GET" {
+			out = append(out, changeLabel(r, id))
 		}
-		segments := strings.Split(r.Path, "/")
-		for i, s := range segments {
-			if u, err := url.PathUnescape(s); err == nil {
-				s = u
-			}
-			if id != "" && s == id {
-				s = "{id}"
-			}
-			segments[i] = s
-		}
-		out = append(out, r.Method+" "+strings.Join(segments, "/"))
 	}
 	return out
+}
+
+// changeLabel shows a request as apiChanges lists it.
+func changeLabel(r sequencetest.Request, id string) string {
+	segments := strings.Split(r.Path, "/")
+	for i, s := range segments {
+		if u, err := url.PathUnescape(s); err == nil {
+			s = u
+		}
+		if id != "" && s == id {
+			s = "{id}"
+		}
+		segments[i] = s
+	}
+	return r.Method + " " + strings.Join(segments, "/")
 }
 
 // expectAPIChanges checks that the requests logged since the step's PreConfig reset the log,
@@ -299,11 +303,15 @@ func TestAccNotificationPolicy_additionsBeforeRemovals(t *testing.T) {
 					stateValue("recipients", stringSetValue("https://hooks.example.com/new?team=billing&x=1")),
 					stateValue("notification_types", stringSetValue("CUSTOMER_CREATED")),
 				},
-				Check: expectAPIChanges(srv,
-					"POST /api/notifications/policies/{id}/recipients",
-					"POST /api/notifications/policies/{id}/notification-types",
-					"DELETE /api/notifications/policies/{id}/recipients/https://hooks.example.com/old",
-					"DELETE /api/notifications/policies/{id}/notification-types/INVOICE_ISSUED",
+				Check: expectAdditionsThenRemovals(srv,
+					[]string{
+						"POST /api/notifications/policies/{id}/notification-types",
+						"POST /api/notifications/policies/{id}/recipients",
+					},
+					[]string{
+						"DELETE /api/notifications/policies/{id}/notification-types/INVOICE_ISSUED",
+						"DELETE /api/notifications/policies/{id}/recipients/https://hooks.example.com/old",
+					},
 				),
 			},
 		},

@@ -108,6 +108,10 @@ type Request struct {
 	Fault  FaultKind
 	// RateLimited is set when the requests-per-minute limit answered 429.
 	RateLimited bool
+	// Arrived is when the request reached the emulator, before any latency; Answered is when its
+	// status was written (or the connection given up). The log is in the order of Answered, so
+	// Arrived tells which requests were in flight together (e.g. an update's waves).
+	Arrived, Answered time.Time
 }
 
 // Emulator is the in-memory Sequence API. It is an http.Handler serving under /api and is safe
@@ -258,12 +262,13 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // ServeHTTP runs one request through latency, the rate limit and fault injection, then the API.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	entry := Request{Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.RawQuery}
+	entry := Request{Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.RawQuery, Arrived: time.Now()}
 	logged := false
 	logEntry := func(status int) {
 		if !logged {
 			logged = true
 			entry.Status = status
+			entry.Answered = time.Now()
 			e.record(entry)
 		}
 	}
@@ -381,3 +386,27 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 // Close stops the server early (later requests cannot connect); the test's cleanup is then a
 // no-op.
 func (s *Server) Close() { s.httpServer.Close() }
+
+// Waves groups requests into sequential waves: sorted by arrival, a request opens a new wave when
+// every request that arrived before it had already been answered, i.e. when nothing was in
+// flight. The number of waves is the number of round trips a client waited for one after the
+// other; requests of one wave overlapped (directly or through each other). A request never
+// answered (the client went away) counts as answered when it arrived.
+func Waves(requests []Request) [][]Request {
+	sorted := slices.Clone(requests)
+	slices.SortStableFunc(sorted, func(a, b Request) int { return a.Arrived.Compare(b.Arrived) })
+	var waves [][]Request
+	var inFlightUntil time.Time
+	for _, r := range sorted {
+		if len(waves) == 0 || !r.Arrived.Before(inFlightUntil) {
+			waves = append(waves, nil)
+		}
+		waves[len(waves)-1] = append(waves[len(waves)-1], r)
+		if end := r.Answered; end.After(inFlightUntil) {
+			inFlightUntil = end
+		} else if r.Arrived.After(inFlightUntil) {
+			inFlightUntil = r.Arrived
+		}
+	}
+	return waves
+}

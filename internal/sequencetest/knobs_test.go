@@ -247,7 +247,17 @@ func TestRequestLog(t *testing.T) {
 		{Method: "GET", Path: "/api/notifications/policies", Query: "limit=5&notificationType=INVOICE_ISSUED", Status: 200},
 		{Method: "GET", Path: "/api/notifications/policies", Status: 401},
 	}
-	if got := srv.Requests(); !slices.Equal(got, want) {
+	got := srv.Requests()
+	for i := range got {
+		if got[i].Arrived.IsZero() || got[i].Answered.Before(got[i].Arrived) {
+			t.Errorf("request %d arrived %v, answered %v: want an arrival time no later than the answer", i, got[i].Arrived, got[i].Answered)
+		}
+		if i > 0 && got[i].Arrived.Before(got[i-1].Answered) {
+			t.Errorf("request %d arrived before request %d was answered, though they were sent one after the other", i, i-1)
+		}
+		got[i].Arrived, got[i].Answered = time.Time{}, time.Time{}
+	}
+	if !slices.Equal(got, want) {
 		t.Errorf("log = %+v, want %+v", got, want)
 	}
 	srv.ResetRequests()

@@ -1,0 +1,155 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/sequencehq/terraform-provider-sequence/internal/sequence"
+)
+
+// maxConcurrentRequestsPerPolicy bounds the requests one policy's update has in flight at once:
+// a change of up to 16 removals takes one round trip for them, a larger one ceil(n/16). Every
+// request also waits for the client's shared rate limiter, so the bound only decides how many
+// round trips overlap, never how fast requests leave.
+const maxConcurrentRequestsPerPolicy = 16
+
+// updateStep is one API request of an in-place update.
+type updateStep struct {
+	what string
+	call func(context.Context) (*sequence.NotificationPolicy, error)
+}
+
+// updateWave is a set of requests that do not depend on each other, so they go out together.
+type updateWave []updateStep
+
+// updateWaves orders the requests of an update in two waves: every addition (one request per
+// collection), then every removal (one request per member). Removals wait for all additions, so
+// the policy never passes through zero recipients or silently widens to all types; within a wave
+// the order does not matter. A wave without requests is left out.
+func updateWaves(client *sequence.Client, id string, c policyChanges) []updateWave {
+	var additions, removals updateWave
+	if len(c.recipients.add) > 0 {
+		additions = append(additions, updateStep{"add recipient(s) " + quoteAll(c.recipients.add), func(ctx context.Context) (*sequence.NotificationPolicy, error) {
+			return client.AddRecipients(ctx, id, c.recipients.add)
+		}})
+	}
+	if len(c.types.add) > 0 {
+		additions = append(additions, updateStep{"add notification type(s) " + quoteAll(c.types.add), func(ctx context.Context) (*sequence.NotificationPolicy, error) {
+			return client.AddNotificationTypes(ctx, id, c.types.add)
+		}})
+	}
+	for _, recipient := range c.recipients.remove {
+		removals = append(removals, updateStep{fmt.Sprintf("remove recipient %q", recipient), func(ctx context.Context) (*sequence.NotificationPolicy, error) {
+			return client.RemoveRecipient(ctx, id, recipient)
+		}})
+	}
+	for _, t := range c.types.remove {
+		removals = append(removals, updateStep{fmt.Sprintf("remove notification type %q", t), func(ctx context.Context) (*sequence.NotificationPolicy, error) {
+			return client.RemoveNotificationType(ctx, id, t)
+		}})
+	}
+	var waves []updateWave
+	for _, w := range []updateWave{additions, removals} {
+		if len(w) > 0 {
+			waves = append(waves, w)
+		}
+	}
+	return waves
+}
+
+// stepFailure is a request of an update that failed.
+type stepFailure struct {
+	step updateStep
+	err  error
+}
+
+// wavesOutcome is what sending the waves of an update did.
+type wavesOutcome struct {
+	// responses are the policies returned by the requests that succeeded, in completion order.
+	responses []*sequence.NotificationPolicy
+	// failures are the failed requests of the first wave that had any, in the wave's order; the
+	// waves after it were not sent.
+	failures []stepFailure
+}
+
+// sendWaves sends the waves one after the other. The requests of a wave run concurrently, at most
+// limit at a time, and all of them finish before the next wave starts. A wave with a failed
+// request ends the update: the other requests of that wave still complete (cancelling them would
+// only leave their outcome unknown), and no later wave is sent.
+func sendWaves(ctx context.Context, waves []updateWave, limit int) wavesOutcome {
+	var out wavesOutcome
+	for _, wave := range waves {
+		results := make([]stepResult, len(wave))
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		slots := make(chan struct{}, max(1, limit))
+		for i, step := range wave {
+			slots <- struct{}{}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer func() { <-slots }()
+				policy, err := step.call(ctx)
+				results[i] = stepResult{policy: policy, err: err}
+				if err == nil {
+					mu.Lock()
+					out.responses = append(out.responses, policy)
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		for i, r := range results {
+			if r.err != nil {
+				out.failures = append(out.failures, stepFailure{step: wave[i], err: r.err})
+			}
+		}
+		if len(out.failures) > 0 {
+			return out
+		}
+	}
+	return out
+}
+
+type stepResult struct {
+	policy *sequence.NotificationPolicy
+	err    error
+}
+
+// failedStep names the failed requests for an error message ("remove recipient "x"", with a count
+// of the others when several failed), and cause joins their errors.
+func (o wavesOutcome) failedStep() (what string, cause error) {
+	if len(o.failures) == 0 {
+		return "", nil
+	}
+	what = o.failures[0].step.what
+	if n := len(o.failures) - 1; n == 1 {
+		what += " (and 1 other request sent with it)"
+	} else if n > 1 {
+		what += fmt.Sprintf(" (and %d other requests sent with it)", n)
+	}
+	errs := make([]error, len(o.failures))
+	for i, f := range o.failures {
+		errs[i] = f.err
+	}
+	return what, errors.Join(errs...)
+}
+
+// closestToPlan returns, of the policies the update's requests returned, the one with the fewest
+// changes left to reach the plan, mapped to the resource model; ok is false when no request
+// succeeded. Requests of one wave complete in any order, so the last response to arrive need not
+// be the last the server processed; the one closest to the plan is (each response shows the
+// policy after its own request, so the server's last one carries every change made before it).
+func (o wavesOutcome) closestToPlan(plan notificationPolicyResourceModel, writeOnlySecret bool) (best notificationPolicyResourceModel, ok bool) {
+	bestLeft := -1
+	for _, p := range o.responses {
+		m := notificationPolicyResourceModelFromAPI(p, &plan, writeOnlySecret)
+		left := changesBetween(m.notificationPolicyModel, plan.notificationPolicyModel).count()
+		if bestLeft < 0 || left < bestLeft {
+			best, bestLeft = m, left
+		}
+	}
+	return best, bestLeft >= 0
+}
