@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
+	"github.com/sequencehq/terraform-provider-sequence/internal/pluginlog"
 	"github.com/sequencehq/terraform-provider-sequence/internal/provider"
 )
 
@@ -22,6 +23,13 @@ func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve (prints TF_REATTACH_PROVIDERS to set)")
 	flag.Parse()
+
+	if !debug {
+		// SDK logs off unless the user set a TF_LOG* variable (see pluginlog.QuietDefaults).
+		if err := pluginlog.ApplyQuietDefaults(); err != nil {
+			log.Fatal(err.Error())
+		}
+	}
 
 	opts := providerserver.ServeOpts{
 		Address: "registry.terraform.io/sequencehq/sequence",

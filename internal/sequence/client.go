@@ -26,9 +26,12 @@ const (
 	// ChannelEmail delivers notifications to e-mail addresses.
 	ChannelEmail = "EMAIL"
 
-	defaultUserAgent  = "terraform-provider-sequence"
-	defaultMinBackoff = 500 * time.Millisecond
-	defaultMaxBackoff = 30 * time.Second
+	defaultUserAgent = "terraform-provider-sequence"
+	// maxIdleConnsPerHost is the idle connections kept for reuse; at least the CLI's default
+	// parallelism (10), and the most requests one policy's update has in flight (16).
+	maxIdleConnsPerHost = 16
+	defaultMinBackoff   = 500 * time.Millisecond
+	defaultMaxBackoff   = 30 * time.Second
 )
 
 // KnownNotificationTypes are the notification types valid for APIVersion when
@@ -214,6 +217,12 @@ func defaultHTTPClient() *http.Client {
 	}
 	transport.ResponseHeaderTimeout = 60 * time.Second
 	transport.TLSHandshakeTimeout = 10 * time.Second
+	// Keep a connection for every request that can be in flight together: Go's default of 2 idle
+	// connections per host makes most requests of a `-parallelism=10` apply, or of an update's
+	// wave, open a new connection. HTTP/2 is used whenever the server offers it over TLS, which
+	// multiplexes all of them over one connection.
+	transport.MaxIdleConnsPerHost = maxIdleConnsPerHost
+	transport.ForceAttemptHTTP2 = true
 	return &http.Client{
 		Transport: transport,
 		Timeout:   90 * time.Second,

@@ -28,9 +28,16 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/sequencehq/terraform-provider-sequence/internal/pluginlog"
 )
 
 func main() {
+	// The provider's logging defaults (SDK logs off unless a TF_LOG* variable is set), so the
+	// floor does not lose or gain time the provider does not.
+	if err := pluginlog.ApplyQuietDefaults(); err != nil {
+		log.Fatal(err)
+	}
 	// The address only matters in debug mode; the benchmark reaches this binary through a
 	// dev_overrides entry for the Sequence provider's own address.
 	err := providerserver.Serve(context.Background(), func() provider.Provider { return &floorProvider{} },
