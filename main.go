@@ -25,7 +25,7 @@ func main() {
 	flag.Parse()
 
 	if !debug {
-		// SDK logs off unless the user set a TF_LOG* variable (see pluginlog.QuietDefaults).
+		// Plugin logs off unless the user set a TF_LOG* variable (see pluginlog.QuietDefaults).
 		if err := pluginlog.ApplyQuietDefaults(); err != nil {
 			log.Fatal(err.Error())
 		}

@@ -6,13 +6,13 @@ import (
 )
 
 func TestQuietDefaults(t *testing.T) {
-	quiet := map[string]string{"TF_LOG_SDK": "off"}
+	quiet := map[string]string{"TF_LOG_SDK": "off", "TF_LOG_PROVIDER_SEQUENCE": "off"}
 	tests := []struct {
 		name    string
 		environ []string
 		want    map[string]string
 	}{
-		{"no log variable: SDK logs off", []string{"HOME=/home/u", "PATH=/bin"}, quiet},
+		{"no log variable: SDK and provider logs off", []string{"HOME=/home/u", "PATH=/bin"}, quiet},
 		{"an empty TF_LOG is no request for logs", []string{"TF_LOG="}, quiet},
 		{"variables that only look alike do not count", []string{"MY_TF_LOG=debug", "TFLOG=trace"}, quiet},
 		{"TF_LOG keeps today's logs", []string{"TF_LOG=DEBUG"}, nil},

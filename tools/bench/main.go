@@ -28,9 +28,11 @@ import (
 	"time"
 )
 
-// quietLogsEnv is what the diagnostic variant sets: the SDK (framework and protocol) loggers of
-// both plugins go quiet; the provider's own logs stay.
-const quietLogsEnv = "TF_LOG_SDK=off"
+// logsOnEnv is what the diagnostic variant sets. Both plugins turn their logs off unless a TF_LOG*
+// variable is set (internal/pluginlog); any such variable keeps every plugin logger at the SDK's
+// default, TRACE, which is how the plugins ran before that default. TF_LOG_SDK=trace names that
+// default explicitly.
+const logsOnEnv = "TF_LOG_SDK=trace"
 
 type options struct {
 	counts        []int
@@ -74,7 +76,7 @@ func parseFlags(args []string) (options, error) {
 	fs.IntVar(&o.rpm, "rpm", 600, "requests per minute in the rate-limit variant (emulator limit and provider requests_per_minute)")
 	fs.IntVar(&o.rateLimitN, "rate-limit-n", 100, "policies in the rate-limit variant (0 skips it)")
 	fs.IntVar(&o.rateLimitRuns, "rate-limit-runs", 1, "runs of the rate-limit variant (each is bound by the rate, so it varies little)")
-	fs.IntVar(&o.quietLogsN, "quiet-logs-n", 100, "policies in the diagnostic run with the plugins' SDK logging off (0 skips it)")
+	fs.IntVar(&o.quietLogsN, "quiet-logs-n", 100, "policies in the diagnostic run with the plugins' logs on, as when a TF_LOG* variable is set (0 skips it)")
 	fs.IntVar(&o.schemaRuns, "schema-runs", 5, "runs of `providers schema -json` per CLI and subject")
 	fs.StringVar(&o.out, "out", "BENCHMARKS.md", "report file, relative to the repository root ('' = print only)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the working directory (configurations, states, CLI output)")
@@ -245,7 +247,7 @@ func run(ctx context.Context, o options, args []string) error {
 		results.Groups = append(results.Groups, g)
 	}
 	if o.quietLogsN > 0 {
-		v := variant{Kind: variantQuietLogs, Name: "SDK logs off (" + quietLogsEnv + ")", Env: []string{quietLogsEnv}}
+		v := variant{Kind: variantLogsOn, Name: "plugin logs on (" + logsOnEnv + ")", Env: []string{logsOnEnv}}
 		g, err := h.runGroup(ctx, groupSpec{CLI: variantCLI, N: o.quietLogsN, Variant: v,
 			Subjects: []subject{subjectProvider, subjectPluginFloor}, Runs: o.runs})
 		if err != nil {

@@ -31,9 +31,10 @@ const (
 	variantZero      variantKind = "zero"
 	variantLatency   variantKind = "latency"
 	variantRateLimit variantKind = "ratelimit"
-	// variantQuietLogs turns the SDK's default TRACE logging off in the plugins: a diagnostic of
-	// how much of the wall time is log output that the CLI reads and discards.
-	variantQuietLogs variantKind = "sdklogsoff"
+	// variantLogsOn turns the plugins' logs on (TRACE), as any TF_LOG* variable does: a
+	// diagnostic of how much wall time the default of logs off saves, log output that the CLI
+	// reads and discards when TF_LOG is unset.
+	variantLogsOn variantKind = "logson"
 )
 
 func (v variant) slug() string {

@@ -141,8 +141,8 @@ func (r *benchResults) markdown() string {
 			r.writeLatencyGroup(w, g)
 		case variantRateLimit:
 			r.writeRateGroup(w, g)
-		case variantQuietLogs:
-			r.writeQuietLogsGroup(w, g)
+		case variantLogsOn:
+			r.writeLogsOnGroup(w, g)
 		}
 	}
 	r.writeSchema(w)
@@ -170,8 +170,10 @@ func (r *benchResults) writeMethod(w func(string, ...any)) {
 	w("- **provider**: the provider built from this repository (`go build .`), reached through a `dev_overrides` CLI\n")
 	w("  configuration written by the harness (no `terraform init`; any inherited `TF_CLI_CONFIG_FILE` is ignored).\n")
 	w("- **plugin floor**: `tools/bench/floorprovider`, a terraform-plugin-framework provider with the same type names\n")
-	w("  and schema (attributes, validators, plan modifiers) that answers every call from memory, with no HTTP: what a\n")
-	w("  perfect provider could reach. The gap between it and the provider is the provider's own cost.\n")
+	w("  and schema (attributes, validators, plan modifiers) that answers every call from memory, with no HTTP: create\n")
+	w("  stores the plan with a random id, a timestamp and (for a webhook) a generated secret; read returns the state as\n")
+	w("  it is; update stores the plan; delete does nothing. It starts with the provider's logging defaults (below). It is\n")
+	w("  what a perfect provider could reach; the gap between it and the provider is the provider's own cost.\n")
 	w("- **terraform_data**: Terraform's built-in resource holding the same values as an object; no plugin at all.\n")
 	w("- **wall time**: CLI start to exit, median of the runs. Subjects take turns within each run.\n")
 	w("- **peak RSS**: the largest `ru_maxrss` of any provider process the CLI started during the phase (the CLI starts a\n")
@@ -185,8 +187,11 @@ func (r *benchResults) writeMethod(w func(string, ...any)) {
 	w("  minimum × latency / %d (requests spread evenly over the CLI's parallelism).\n", defaultParallel)
 	w("- **rate-limit variant**: the emulator allows %d requests/minute (token bucket, 429 beyond it) and the provider is\n", r.Options.rpm)
 	w("  configured with `requests_per_minute = %d`. Its bound is minimum requests / rate.\n", r.Options.rpm)
-	w("- **SDK logs off** (diagnostic, not a target): provider and plugin floor again with `%s` in the plugins'\n", quietLogsEnv)
-	w("  environment, to show the share of the wall time that is framework log traffic.\n\n")
+	w("- **logging**: both plugins turn their own logs off (framework, protocol and provider loggers) unless a `TF_LOG*`\n")
+	w("  variable is set (`internal/pluginlog`, called by `main.go` and by the floor alike): the CLI reads and drops\n")
+	w("  every plugin log line when `TF_LOG` is unset, so the default measured above is logs off for both.\n")
+	w("- **plugin logs on** (diagnostic, not a target): provider and plugin floor again with `%s` in the plugins'\n", logsOnEnv)
+	w("  environment (any `TF_LOG*` variable keeps the SDK's TRACE default), to show what that log traffic costs.\n\n")
 }
 
 // writeTargets states each target of issue 8 against the figures.
@@ -415,14 +420,14 @@ func (r *benchResults) writeRateGroup(w func(string, ...any), g *groupResult) {
 	w("| **all phases** | %.1fs | %.1fs | %.2f | | | | |\n\n", tp.Seconds(), tb.Seconds(), tp.Seconds()/tb.Seconds())
 }
 
-// writeQuietLogsGroup compares the provider and the plugin floor with the SDK's logging off to
-// the same subjects with the default (TRACE) logging, measured in the zero-latency group.
-func (r *benchResults) writeQuietLogsGroup(w func(string, ...any), g *groupResult) {
+// writeLogsOnGroup compares the provider and the plugin floor with their logs on to the same
+// subjects with the default (logs off), measured in the zero-latency group.
+func (r *benchResults) writeLogsOnGroup(w func(string, ...any), g *groupResult) {
 	w("## %s, N = %d, diagnostic: %s\n\n", g.Spec.CLI.Label, g.Spec.N, g.Spec.Variant.Name)
-	w("Wall times: %s. Not a target: the SDK logs at TRACE unless told otherwise, and the CLI reads and\n", g.runCounts())
-	w("drops every line when `TF_LOG` is unset. This shows how much of the time above is that log traffic.\n\n")
+	w("Wall times: %s. Not a target: with a `TF_LOG*` variable set the plugins log at TRACE, and the CLI reads\n", g.runCounts())
+	w("every line (and drops it unless `TF_LOG` asks for it). This shows what the default of logs off saves.\n\n")
 	zero := r.group(g.Spec.CLI, g.Spec.N, true)
-	w("| phase | provider | plugin floor | provider / plugin floor | provider, default logging | plugin floor, default logging | provider log output |\n")
+	w("| phase | provider, logs on | plugin floor, logs on | provider / plugin floor | provider, default (off) | plugin floor, default (off) | provider log output, logs on |\n")
 	w("|---|--:|--:|--:|--:|--:|--:|\n")
 	var tp, tf, tpd, tfd time.Duration
 	for i, p := range phases {

@@ -33,7 +33,7 @@ import (
 )
 
 func main() {
-	// The provider's logging defaults (SDK logs off unless a TF_LOG* variable is set), so the
+	// The provider's logging defaults (plugin logs off unless a TF_LOG* variable is set), so the
 	// floor does not lose or gain time the provider does not.
 	if err := pluginlog.ApplyQuietDefaults(); err != nil {
 		log.Fatal(err)
