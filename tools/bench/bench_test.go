@@ -119,3 +119,47 @@ func TestRateBoundIsRequestsOverTheRate(t *testing.T) {
 		t.Errorf("rateBound(1100, 600) = %v, want 110s", got)
 	}
 }
+
+// The single-policy latency phase's minimum writes and target waves follow from its changes:
+// one request per collection with additions, one per removed element; one wave for additions,
+// one for removals.
+func TestWaveChangesMinimumAndTargetFollowFromTheChange(t *testing.T) {
+	start, changes := waveChanges()
+	diff := func(from, to []string) (added, removed int) {
+		for _, s := range to {
+			if !slices.Contains(from, s) {
+				added++
+			}
+		}
+		for _, s := range from {
+			if !slices.Contains(to, s) {
+				removed++
+			}
+		}
+		return added, removed
+	}
+	prev := start
+	for _, ch := range changes {
+		ra, rr := diff(prev.recipients, ch.recipients)
+		ta, tr := diff(prev.types, ch.types)
+		writes, waves := rr+tr, 0
+		for _, n := range []int{ra, ta} {
+			if n > 0 {
+				writes++
+			}
+		}
+		if ra+ta > 0 {
+			waves++
+		}
+		if rr+tr > 0 {
+			waves++
+		}
+		if ch.writes != writes || ch.targetWaves != waves {
+			t.Errorf("%s: writes %d, target waves %d; the change needs %d writes in %d waves", ch.name, ch.writes, ch.targetWaves, writes, waves)
+		}
+		prev = ch
+	}
+	if first := changes[0]; first.targetWaves != 2 || first.writes != 15 {
+		t.Errorf("the first change is not issue 12's 15-request change in 2 waves: %+v", first)
+	}
+}

@@ -3,7 +3,8 @@
 // It drives the real Terraform and OpenTofu CLIs, through a development override (no
 // `terraform init`), against the Sequence emulator served in-process, through six phases on N
 // policies: create all, add a recipient to each, plan with no change, remove a recipient from
-// each, change a type on each, destroy all. For each phase it records the median wall time, the
+// each, change a type on each, destroy all; and a single-policy latency phase, in which one
+// policy's larger changes meet 150 ms per request and the update's sequential waves are counted. For each phase it records the median wall time, the
 // API requests by endpoint against the minimum the phase needs, and the provider process's peak
 // RSS; it measures two floors in the same run (terraform_data, no plugin at all, and a
 // from-memory framework provider with the same schema) and the provider under 25 ms of API
@@ -50,6 +51,8 @@ type options struct {
 	rateLimitRuns int
 	schemaRuns    int
 	quietLogsN    int
+	wavesLatency  time.Duration
+	wavesRuns     int
 	once          map[string]map[subject]bool // "terraform@500" -> subjects measured once
 	onceFlag      string
 	out           string
@@ -77,6 +80,8 @@ func parseFlags(args []string) (options, error) {
 	fs.IntVar(&o.rateLimitN, "rate-limit-n", 100, "policies in the rate-limit variant (0 skips it)")
 	fs.IntVar(&o.rateLimitRuns, "rate-limit-runs", 1, "runs of the rate-limit variant (each is bound by the rate, so it varies little)")
 	fs.IntVar(&o.quietLogsN, "quiet-logs-n", 100, "policies in the diagnostic run with the plugins' logs on, as when a TF_LOG* variable is set (0 skips it)")
+	fs.DurationVar(&o.wavesLatency, "waves-latency", 150*time.Millisecond, "emulator latency per request in the single-policy latency phase")
+	fs.IntVar(&o.wavesRuns, "waves-runs", 3, "runs of the single-policy latency phase (0 skips it)")
 	fs.IntVar(&o.schemaRuns, "schema-runs", 5, "runs of `providers schema -json` per CLI and subject")
 	fs.StringVar(&o.out, "out", "BENCHMARKS.md", "report file, relative to the repository root ('' = print only)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the working directory (configurations, states, CLI output)")
@@ -96,6 +101,7 @@ func parseFlags(args []string) (options, error) {
 			"rate-limit-n": func() { o.rateLimitN = 20 },
 			"quiet-logs-n": func() { o.quietLogsN = 20 },
 			"schema-runs":  func() { o.schemaRuns = 2 },
+			"waves-runs":   func() { o.wavesRuns = 1 },
 			"out":          func() { o.out = "" },
 		}
 		for name, apply := range defaults {
@@ -138,7 +144,7 @@ func parseFlags(args []string) (options, error) {
 	if o.once, err = parseOnce(o.onceFlag); err != nil {
 		return o, err
 	}
-	if o.runs < 1 || o.latencyRuns < 1 || o.rateLimitRuns < 1 || o.schemaRuns < 1 {
+	if o.runs < 1 || o.latencyRuns < 1 || o.rateLimitRuns < 1 || o.schemaRuns < 1 || o.wavesRuns < 0 {
 		return o, fmt.Errorf("run counts must be at least 1")
 	}
 	return o, nil
@@ -197,7 +203,7 @@ func run(ctx context.Context, o options, args []string) error {
 		order = append(order, c)
 	}
 	variantCLI, ok := clis[o.variantCLI]
-	if !ok && (o.latencyN > 0 || o.rateLimitN > 0) {
+	if !ok && (o.latencyN > 0 || o.rateLimitN > 0 || o.quietLogsN > 0 || o.wavesRuns > 0) {
 		c, err := resolveCLI(ctx, root, o.variantCLI, map[string]string{"terraform": o.terraformPath, "tofu": o.tofuPath}[o.variantCLI])
 		if err != nil {
 			return err
@@ -254,6 +260,11 @@ func run(ctx context.Context, o options, args []string) error {
 			return err
 		}
 		results.Groups = append(results.Groups, g)
+	}
+	if o.wavesRuns > 0 {
+		if results.Waves, err = h.measureWaves(ctx, variantCLI, o.wavesLatency, o.wavesRuns); err != nil {
+			return err
+		}
 	}
 	results.Duration = time.Since(started)
 

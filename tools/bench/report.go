@@ -18,11 +18,13 @@ type benchResults struct {
 	Command  string
 	Schema   map[string][]schemaResult
 	Groups   []*groupResult
+	Waves    []waveResult
 }
 
-// Targets of issue 8, reported rather than asserted.
+// Targets of issues 8 and 12, reported rather than asserted.
 const (
-	targetFloorRatio = 1.15
+	targetFloorRatio = 1.05 // sum of the phases
+	targetPhaseRatio = 1.15 // any single phase
 	targetRateRatio  = 1.15
 	defaultParallel  = 10 // the CLI's -parallelism default, which the benchmark keeps
 )
@@ -145,6 +147,7 @@ func (r *benchResults) markdown() string {
 			r.writeLogsOnGroup(w, g)
 		}
 	}
+	r.writeWaves(w)
 	r.writeSchema(w)
 	r.writeRequestsByEndpoint(w)
 	r.writeFailures(w)
@@ -185,6 +188,8 @@ func (r *benchResults) writeMethod(w func(string, ...any)) {
 	w("  served `GetProviderSchema` (taken from the plugin's protocol log by the launcher).\n")
 	w("- **latency variant**: the emulator waits %s before answering each request. Its bound is the plugin floor plus\n", r.Options.latency)
 	w("  minimum × latency / %d (requests spread evenly over the CLI's parallelism).\n", defaultParallel)
+	w("- **single-policy latency phase**: one policy's larger changes (12 recipients removed, 3 added and a type\n")
+	w("  swapped; then additions only; then removals only) against %s per request, counting sequential waves.\n", r.Options.wavesLatency)
 	w("- **rate-limit variant**: the emulator allows %d requests/minute (token bucket, 429 beyond it) and the provider is\n", r.Options.rpm)
 	w("  configured with `requests_per_minute = %d`. Its bound is minimum requests / rate.\n", r.Options.rpm)
 	w("- **logging**: both plugins turn their own logs off (framework, protocol and provider loggers) unless a `TF_LOG*`\n")
@@ -257,9 +262,9 @@ func (r *benchResults) writeTargets(w func(string, ...any)) {
 		}
 		total := prov.Seconds() / floor.Seconds()
 		// Judged on the sum of the phases; a single phase of a single run is too noisy to judge on.
-		w("| %s, N = %d, zero latency: wall time ≤ %.2f × plugin floor | all phases %.2f× (%.0fs vs %.0fs; %s); worst phase %.2f× (%s); terraform_data: %.2f× | %s |\n",
-			c.Label, largest, targetFloorRatio, total, prov.Seconds(), floor.Seconds(), g.runCounts(), worstRatio, worstPhase,
-			prov.Seconds()/data.Seconds(), yesNo(complete && total <= targetFloorRatio))
+		w("| %s, N = %d, zero latency: wall time ≤ %.2f × plugin floor over all phases, ≤ %.2f × in each | all phases %.2f× (%.0fs vs %.0fs; %s); worst phase %.2f× (%s); terraform_data: %.2f× | %s |\n",
+			c.Label, largest, targetFloorRatio, targetPhaseRatio, total, prov.Seconds(), floor.Seconds(), g.runCounts(), worstRatio, worstPhase,
+			prov.Seconds()/data.Seconds(), yesNo(complete && total <= targetFloorRatio && worstRatio <= targetPhaseRatio))
 	}
 	for _, g := range r.Groups {
 		if g.Spec.Variant.Kind != variantRateLimit {
@@ -283,6 +288,45 @@ func (r *benchResults) writeTargets(w func(string, ...any)) {
 		w("| %s, N = %d, %d requests/minute: wall time ≤ %.2f × requests / rate, no failed apply | %.2f× (%.1fs for a bound of %.1fs); %d failed phases, %d error responses | %s |\n",
 			g.Spec.CLI.Label, g.Spec.N, g.Spec.Variant.RequestsPerMinute, targetRateRatio, wall/bound, wall, bound, failed, throttled,
 			yesNo(failed == 0 && wall/bound <= targetRateRatio))
+	}
+	if len(r.Waves) > 0 {
+		var parts []string
+		met := true
+		for _, wr := range r.Waves {
+			if wr.Err != "" || wr.runsMeasured == 0 {
+				parts = append(parts, wr.Change.name+": failed")
+				met = false
+				continue
+			}
+			parts = append(parts, fmt.Sprintf("%s: %d (target %d)", wr.Change.name, wr.Waves, wr.Change.targetWaves))
+			met = met && wr.Waves == wr.Change.targetWaves && wr.Writes == wr.Change.writes
+		}
+		w("| one policy's change: 2 sequential waves when it adds and removes, 1 when it only adds or only removes | %s | %s |\n",
+			strings.Join(parts, "; "), yesNo(met))
+	}
+	w("\n")
+}
+
+// writeWaves reports the single-policy latency phase.
+func (r *benchResults) writeWaves(w func(string, ...any)) {
+	if len(r.Waves) == 0 {
+		return
+	}
+	w("## One policy, %s latency per request\n\n", r.Options.wavesLatency)
+	w("One EMAIL policy (13 recipients, two types at the start) changed in place three times with `apply`, the emulator\n")
+	w("answering every request after %s (%s, median of %d runs). The refresh reads the policy first (one\n", r.Options.wavesLatency, r.CLIs[0].Label, r.Options.wavesRuns)
+	w("wave); the update then sends its additions together and, once all are answered, its removals together. Sequential\n")
+	w("waves are counted from the emulator's request log: requests in flight together are one wave, and a request that\n")
+	w("arrives when nothing is in flight starts the next (`sequencetest.Waves`). Requests go out at most 16 at a time per policy.\n\n")
+	w("| change | requests that change something (minimum) | sequential waves of those | target | sequential waves, refresh included | wall time | 429 answers |\n")
+	w("|---|--:|--:|--:|--:|--:|--:|\n")
+	for _, wr := range r.Waves {
+		if wr.Err != "" || wr.runsMeasured == 0 {
+			w("| %s | FAILED | | %d | | | |\n", wr.Change.name, wr.Change.targetWaves)
+			continue
+		}
+		w("| %s | %d (%d) | %d | %d | %d | %.2fs | %d |\n", wr.Change.name, wr.Writes, wr.Change.writes, wr.Waves,
+			wr.Change.targetWaves, wr.ReadWaves, wr.Wall.Seconds(), wr.Rate429)
 	}
 	w("\n")
 }
