@@ -74,7 +74,11 @@ func TestDefaultTransportUsesHTTP2WhenOffered(t *testing.T) {
 	if !ok {
 		t.Fatalf("default transport is %T", c.httpClient.Transport)
 	}
-	transport.TLSClientConfig = hs.Client().Transport.(*http.Transport).TLSClientConfig.Clone() // trust the test certificate
+	testTransport, ok := hs.Client().Transport.(*http.Transport)
+	if !ok {
+		t.Fatalf("test server transport is %T", hs.Client().Transport)
+	}
+	transport.TLSClientConfig = testTransport.TLSClientConfig.Clone() // trust the test certificate
 
 	concurrentLists(t, c, 3)
 	protocols.Range(func(proto, _ any) bool {
