@@ -81,7 +81,9 @@ type chaosWalk struct {
 	// lookalikes are policies the "dashboard" created, which Terraform must neither adopt nor touch.
 	lookalikes map[string]sequencetest.Policy
 	omitSecret bool
-	step       int
+	// imports are import blocks for the next apply: resource name -> policy id.
+	imports map[string]string
+	step    int
 	log        []string
 }
 
@@ -115,6 +117,7 @@ func TestAccChaosWalk(t *testing.T) {
 		writeOnly:  cliSupportsWriteOnly(ws.version()),
 		policies:   map[string]*chaosPolicy{},
 		lookalikes: map[string]sequencetest.Policy{},
+		imports:    map[string]string{},
 	}
 	defer func() {
 		if t.Failed() {
@@ -286,6 +289,9 @@ func (w *chaosWalk) config(maxRetries int) string {
 			fmt.Fprintf(&b, "  webhook_secret_wo = %q\n  webhook_secret_wo_version = %d\n", p.secret, p.woVersion)
 		}
 		b.WriteString("}\n")
+		if id, ok := w.imports[addr]; ok {
+			fmt.Fprintf(&b, "\nimport {\n  to = sequence_notification_policy.%s\n  id = %q\n}\n", addr, id)
+		}
 	}
 	return b.String()
 }
@@ -309,7 +315,10 @@ func (w *chaosWalk) randomStep() {
 		w.applyAndVerify("apply after a dashboard edit")
 	case r < 72:
 		w.savedPlanRace()
-	case r < 78:
+	case r < 72+6 && len(w.policies) < chaosMaxPolicies:
+		w.adoptDashboardPolicy()
+		w.applyAndVerify("import of a dashboard policy")
+	case r < 82:
 		w.omitSecret = !w.omitSecret
 		w.srv.SetOmitSecretOnRead(w.omitSecret)
 		w.logf("reads omit the webhook secret: %v", w.omitSecret)
@@ -518,6 +527,34 @@ func (w *chaosWalk) update(id string, change func(*sequencetest.Policy)) {
 	}
 }
 
+// adoptDashboardPolicy creates a policy in the dashboard and an import block plus a resource
+// describing it, with e-mail addresses spelled differently in the configuration (Sequence
+// compares them case-insensitively, so that is not a change).
+func (w *chaosWalk) adoptDashboardPolicy() {
+	channel := sequence.ChannelEmail
+	if w.rng.IntN(2) == 0 {
+		channel = sequence.ChannelWebhook
+	}
+	p := w.newPolicy(channel)
+	p.secretMode, p.secret, p.woVersion = secretGenerated, "", 0
+	stored := w.srv.InsertPolicy(sequencetest.Policy{
+		Name: p.name, Channel: p.channel, Recipients: slices.Clone(p.recipients), NotificationTypes: slices.Clone(p.types),
+		WebhookSecret: p.wantSecret,
+	})
+	p.wantSecret = stored.WebhookSecret
+	if channel == sequence.ChannelEmail {
+		for i := range p.recipients {
+			if w.rng.IntN(2) == 0 {
+				p.recipients[i] = swapCase(p.recipients[i])
+			}
+		}
+	}
+	addr := w.newAddress()
+	w.policies[addr] = p
+	w.imports[addr] = stored.ID
+	w.logf("dashboard: create %s (%s, %q); config: import it as %s with recipients %q", stored.ID, channel, stored.Recipients, addr, p.recipients)
+}
+
 // savedPlanRace plans a configuration edit into a file, lets the dashboard change the account,
 // then applies the saved plan, as `plan -out` reviewed in a pull request and applied later does.
 func (w *chaosWalk) savedPlanRace() {
@@ -573,6 +610,10 @@ func (w *chaosWalk) applyAndVerify(what string) {
 		w.t.Fatalf("%s: apply failed:\n%s", what, res)
 	}
 	w.verifyEmulatorMatchesConfig(what)
+	if len(w.imports) > 0 {
+		clear(w.imports)
+		w.ws.writeConfig(w.config(0))
+	}
 	plan := w.ws.run("plan", "-detailed-exitcode", "-no-color", "-input=false")
 	w.checkNoBug(plan)
 	if plan.exitCode != 0 {
