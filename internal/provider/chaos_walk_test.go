@@ -84,7 +84,7 @@ type chaosWalk struct {
 	// imports are import blocks for the next apply: resource name -> policy id.
 	imports map[string]string
 	step    int
-	log        []string
+	log     []string
 }
 
 func chaosSettings(t *testing.T) (seed uint64, steps int) {
