@@ -487,10 +487,18 @@ func (r *notificationPolicyResource) Delete(ctx context.Context, req resource.De
 		return
 	}
 
-	_, err := client.DeleteNotificationPolicy(ctx, prior.ID.ValueString())
-	if err != nil && !sequence.NotFound(err) {
-		resp.Diagnostics.AddError("Cannot delete notification policy", err.Error())
+	id := prior.ID.ValueString()
+	_, err := client.DeleteNotificationPolicy(ctx, id)
+	if err == nil || sequence.NotFound(err) {
+		return
 	}
+	// The failed request may have deleted the policy (an answer lost after the server committed
+	// it): ask Sequence, so state is not left holding a policy that no longer exists.
+	if _, readErr := client.GetNotificationPolicy(ctx, id); sequence.NotFound(readErr) {
+		tflog.Debug(ctx, "notification policy is gone after a failed delete request", map[string]any{"id": id, "cause": err.Error()})
+		return
+	}
+	resp.Diagnostics.AddError("Cannot delete notification policy", err.Error())
 }
 
 func (r *notificationPolicyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
