@@ -171,6 +171,7 @@ func TestAccProvider_loopbackHTTPEndpointAllowed(t *testing.T) {
 	})
 }
 
+// A wrong client secret says what usually causes it: credentials of the other environment.
 func TestAccProvider_wrongCredentialsReported(t *testing.T) {
 	srv := sequencetest.NewServer(t, sequencetest.WithCredentials("right-id", "right-secret-value"))
 
@@ -184,7 +185,9 @@ provider "sequence" {
   client_secret = "wrong-secret-value"
 }
 `, srv.URL) + testAccEmailPolicy,
-			ExpectError: errorPattern("Cannot create notification policy", "401"),
+			ExpectError: errorPattern("Cannot create notification policy", "401 Unauthorized",
+				"Production and sandbox have separate API clients", "check that the endpoint",
+				"is the environment the API client was created in"),
 		}},
 	})
 }
