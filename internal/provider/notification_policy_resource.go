@@ -551,6 +551,11 @@ func (r *notificationPolicyResource) ImportState(ctx context.Context, req resour
 // it kept in private state and plans the replacement (Sequence cannot change a secret). It also
 // refuses to move a write-only secret back into state through webhook_secret.
 func (r *notificationPolicyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	defer func() {
+		if !resp.Diagnostics.HasError() {
+			resp.Diagnostics.Append(planWarnings(ctx, req, resp)...)
+		}
+	}()
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return // a creation (nothing to compare with) or a destroy
 	}
