@@ -91,4 +91,3 @@ func TestAccNotificationPolicy_importedPolicyDeletedLaterIsRecreated(t *testing.
 		},
 	})
 }
-
