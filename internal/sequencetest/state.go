@@ -18,6 +18,7 @@ type stateDocument struct {
 	Policies []statePolicy `json:"policies"`
 }
 
+// statePolicy has Policy's fields, in its order, with JSON names.
 type statePolicy struct {
 	ID                string    `json:"id"`
 	CreatedAt         time.Time `json:"createdAt"`
@@ -49,12 +50,7 @@ func (e *Emulator) WriteState(w io.Writer) error {
 	e.mu.Lock()
 	doc := stateDocument{Format: stateFormat, Policies: make([]statePolicy, len(e.store.ordered))}
 	for i, sp := range e.store.ordered {
-		p := sp.policy.clone()
-		doc.Policies[i] = statePolicy{
-			ID: p.ID, CreatedAt: p.CreatedAt, SequenceAccountID: p.SequenceAccountID, Name: p.Name,
-			Channel: p.Channel, Recipients: p.Recipients, NotificationTypes: p.NotificationTypes,
-			WebhookSecret: p.WebhookSecret,
-		}
+		doc.Policies[i] = statePolicy(sp.policy.clone())
 	}
 	e.mu.Unlock()
 	enc := json.NewEncoder(w)

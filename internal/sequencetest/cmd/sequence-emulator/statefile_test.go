@@ -40,7 +40,7 @@ type emulatorProcess struct {
 func startEmulator(t *testing.T, args ...string) *emulatorProcess {
 	t.Helper()
 	urlFile := filepath.Join(t.TempDir(), "url")
-	cmd := exec.Command(os.Args[0], append([]string{"-listen", "127.0.0.1:0", "-url-file", urlFile}, args...)...) //nolint:gosec // the test binary itself
+	cmd := exec.CommandContext(context.Background(), os.Args[0], append([]string{"-listen", "127.0.0.1:0", "-url-file", urlFile}, args...)...) //nolint:gosec // the test binary itself
 	cmd.Env = append(os.Environ(), runMainEnv+"=1")
 	p := &emulatorProcess{cmd: cmd, stderr: &syncBuffer{}}
 	cmd.Stderr = p.stderr
