@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"regexp"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -78,7 +77,7 @@ func (d *notificationPoliciesDataSource) Schema(_ context.Context, _ datasource.
 			"channel": schema.StringAttribute{
 				MarkdownDescription: "Only policies on this channel: `WEBHOOK` or `EMAIL`. Unset means both.",
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.OneOf(sequence.ChannelWebhook, sequence.ChannelEmail)},
+				Validators:          []validator.String{channelValidator{}},
 			},
 			"notification_type": schema.StringAttribute{
 				MarkdownDescription: "Only policies that send this notification type, such as `INVOICE_ISSUED`, as " +

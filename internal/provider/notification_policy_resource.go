@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -78,7 +77,7 @@ func (r *notificationPolicyResource) Schema(_ context.Context, _ resource.Schema
 				MarkdownDescription: "How notifications are delivered: `" + sequence.ChannelEmail + "` or `" +
 					sequence.ChannelWebhook + "`. Changing it **replaces** the policy.",
 				Required:      true,
-				Validators:    []validator.String{stringvalidator.OneOf(sequence.ChannelEmail, sequence.ChannelWebhook)},
+				Validators:    []validator.String{channelValidator{}},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"recipients": schema.SetAttribute{
@@ -89,7 +88,7 @@ func (r *notificationPolicyResource) Schema(_ context.Context, _ resource.Schema
 					"old one.",
 				Required:    true,
 				ElementType: types.StringType,
-				Validators:  []validator.Set{setvalidator.SizeAtLeast(1)},
+				Validators:  []validator.Set{recipientsValidator{}},
 			},
 			"notification_types": schema.SetAttribute{
 				MarkdownDescription: "Which events the policy sends, e.g. `INVOICE_ISSUED`, `CUSTOMER_CREATED`. Leave unset " +
@@ -363,7 +362,18 @@ func (r *notificationPolicyResource) Read(ctx context.Context, req resource.Read
 		return
 	}
 
+	importing, diags := req.Private.GetKey(ctx, importingKey)
+	resp.Diagnostics.Append(diags...)
 	policy, err := client.GetNotificationPolicy(ctx, prior.ID.ValueString())
+	if sequence.NotFound(err) && len(importing) > 0 {
+		// Without this the CLI only says "Cannot import non-existent remote object".
+		resp.Diagnostics.AddError("Cannot import notification policy: no policy with this id",
+			fmt.Sprintf("Sequence has no notification policy with id %q (%s). Import takes the policy's id (a UUID), "+
+				"not its name. To list the ids of existing policies, use the sequence_notification_policies data source "+
+				"(its ids and policies attributes), or the sequence_notification_policy data source to look one up by name.",
+				prior.ID.ValueString(), err))
+		return
+	}
 	if sequence.NotFound(err) {
 		tflog.Info(ctx, "notification policy no longer exists; removing it from state", map[string]any{"id": prior.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -376,6 +386,9 @@ func (r *notificationPolicyResource) Read(ctx context.Context, req resource.Read
 
 	state := notificationPolicyResourceModelFromAPI(policy, &prior, fingerprint != nil)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	if len(importing) > 0 {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, nil)...) // imported: later reads are refreshes
+	}
 }
 
 // Update changes recipients and notification types in place, in two waves of concurrent requests
@@ -501,8 +514,14 @@ func (r *notificationPolicyResource) Delete(ctx context.Context, req resource.De
 	resp.Diagnostics.AddError("Cannot delete notification policy", err.Error())
 }
 
+// importingKey marks, in private state, a policy that ImportState has only named: the Read that
+// follows is the import's, where a 404 means a wrong id rather than a policy deleted outside
+// Terraform. Read removes the mark.
+const importingKey = "importing"
+
 func (r *notificationPolicyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, []byte("true"))...)
 }
 
 // ModifyPlan handles what a write-only secret hides from Terraform. Terraform sees neither the
@@ -511,6 +530,11 @@ func (r *notificationPolicyResource) ImportState(ctx context.Context, req resour
 // it kept in private state and plans the replacement (Sequence cannot change a secret). It also
 // refuses to move a write-only secret back into state through webhook_secret.
 func (r *notificationPolicyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	defer func() {
+		if !resp.Diagnostics.HasError() {
+			resp.Diagnostics.Append(planWarnings(ctx, req, resp)...)
+		}
+	}()
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return // a creation (nothing to compare with) or a destroy
 	}

@@ -107,10 +107,103 @@ func notificationTypeWarning(t string) string {
 	}
 	msg := fmt.Sprintf("%q is not a notification type this provider version knows. It is sent to Sequence as written: "+
 		"Sequence adds types within an API version, so it may be new, but if Sequence does not know it either the apply fails.", t)
-	if upper := strings.ToUpper(t); upper != t && slices.Contains(sequence.KnownNotificationTypes, upper) {
-		msg += fmt.Sprintf(" Did you mean %q? Type names are upper case.", upper)
+	switch suggestion, distance := closestKnownNotificationType(t); {
+	case distance == 0:
+		msg += fmt.Sprintf(" Did you mean %q? Type names are upper case.", suggestion)
+	case suggestion != "":
+		msg += fmt.Sprintf(" Did you mean %q?", suggestion)
 	}
 	return msg
+}
+
+// closestKnownNotificationType returns the known type nearest to t, ignoring letter case, and its
+// edit distance; "" when none is near enough to be a likely typo (at most 3 edits, and fewer than
+// a third of the name, so short or unrelated names get no suggestion).
+func closestKnownNotificationType(t string) (string, int) {
+	upper := strings.ToUpper(t)
+	best, bestDistance := "", -1
+	for _, known := range sequence.KnownNotificationTypes {
+		if d := editDistance(upper, known); bestDistance < 0 || d < bestDistance {
+			best, bestDistance = known, d
+		}
+	}
+	if bestDistance > 3 || bestDistance*3 >= len([]rune(upper)) {
+		return "", bestDistance
+	}
+	return best, bestDistance
+}
+
+// editDistance is the Levenshtein distance between a and b, counted in runes.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+// channelValidator accepts the two channels Sequence has. A value that is one of them in another
+// letter case gets the upper-case spelling to use, since that is the usual slip.
+type channelValidator struct{}
+
+var _ validator.String = channelValidator{}
+
+func (channelValidator) Description(context.Context) string {
+	return fmt.Sprintf("must be %q or %q (upper case)", sequence.ChannelEmail, sequence.ChannelWebhook)
+}
+
+func (v channelValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (channelValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	got := req.ConfigValue.ValueString()
+	if got == sequence.ChannelEmail || got == sequence.ChannelWebhook {
+		return
+	}
+	detail := fmt.Sprintf("%s is %q; it must be %q or %q.", req.Path, got, sequence.ChannelEmail, sequence.ChannelWebhook)
+	if upper := strings.ToUpper(got); upper == sequence.ChannelEmail || upper == sequence.ChannelWebhook {
+		detail = fmt.Sprintf("%s is %q, but channel values are upper case: use %q.", req.Path, got, upper)
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid channel", detail)
+}
+
+// recipientsValidator refuses an empty recipients set with the reason, which the framework's size
+// validator does not give.
+type recipientsValidator struct{}
+
+var _ validator.Set = recipientsValidator{}
+
+func (recipientsValidator) Description(context.Context) string {
+	return "must contain at least one recipient"
+}
+
+func (v recipientsValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (recipientsValidator) ValidateSet(_ context.Context, req validator.SetRequest, resp *validator.SetResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || len(req.ConfigValue.Elements()) > 0 {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "No recipients",
+		"A notification policy needs at least one recipient, and Sequence refuses one without: list an e-mail address "+
+			"(such as ops@example.com) for an EMAIL policy, or an https URL for a WEBHOOK policy. To stop notifications, "+
+			"remove the policy instead.")
 }
 
 // notificationTypesValidator checks notification_types: not an empty set (null means all types),
@@ -150,7 +243,9 @@ func (notificationTypesValidator) ValidateSet(_ context.Context, req validator.S
 			continue
 		}
 		if warning := notificationTypeWarning(s.ValueString()); warning != "" {
-			resp.Diagnostics.AddAttributeWarning(elemPath, "Unknown notification type", warning)
+			// The name is in the summary: the CLI folds warnings with one summary into "and N more
+			// similar warnings", which must not hide a second, different typo.
+			resp.Diagnostics.AddAttributeWarning(elemPath, fmt.Sprintf("Unknown notification type %q", s.ValueString()), warning)
 		}
 	}
 }

@@ -83,8 +83,47 @@ func TestNotificationTypeWarning(t *testing.T) {
 	if w := notificationTypeWarning("PAYMENT_RECEIVED"); !strings.Contains(w, "sent to Sequence as written") {
 		t.Errorf("unknown type warning = %q", w)
 	}
-	if w := notificationTypeWarning("invoice_issued"); !strings.Contains(w, `Did you mean "INVOICE_ISSUED"?`) {
-		t.Errorf("lower-case known type warning = %q, want a suggestion", w)
+	cases := []struct{ typ, suggestion string }{
+		{"invoice_issued", `Did you mean "INVOICE_ISSUED"? Type names are upper case.`},
+		{"INVOICE_ISSUE", `Did you mean "INVOICE_ISSUED"?`},
+		{"INVOICE_ISUED", `Did you mean "INVOICE_ISSUED"?`},
+		{"invoice_isued", `Did you mean "INVOICE_ISSUED"?`},
+		{"CUSTOMER_CRAETED", `Did you mean "CUSTOMER_CREATED"?`},
+		{"QUOTE_SIGN", `Did you mean "QUOTE_SIGNED"?`},
+		{"CREDIT_NOTES_ISSUED", `Did you mean "CREDIT_NOTE_ISSUED"?`},
+		{"PAYMENT_RECEIVED", ""}, // a plausible new type: no suggestion
+		{"QUOTE", ""},            // too far from any name to be a typo
+		{"X", ""},
+	}
+	for _, tc := range cases {
+		w := notificationTypeWarning(tc.typ)
+		if tc.suggestion == "" {
+			if strings.Contains(w, "Did you mean") {
+				t.Errorf("%s: warning suggests a type: %q", tc.typ, w)
+			}
+			continue
+		}
+		if !strings.Contains(w, tc.suggestion) {
+			t.Errorf("%s: warning = %q, want %q", tc.typ, w, tc.suggestion)
+		}
+		if tc.typ == strings.ToUpper(tc.typ) && strings.Contains(w, "upper case") {
+			t.Errorf("%s: warning about letter case for an upper-case name: %q", tc.typ, w)
+		}
+	}
+}
+
+func TestEditDistance(t *testing.T) {
+	cases := []struct {
+		a, b string
+		want int
+	}{
+		{"", "", 0}, {"", "ABC", 3}, {"ABC", "", 3}, {"ABC", "ABC", 0},
+		{"INVOICE_ISSUE", "INVOICE_ISSUED", 1}, {"KITTEN", "SITTING", 3}, {"ÄB", "AB", 1},
+	}
+	for _, tc := range cases {
+		if got := editDistance(tc.a, tc.b); got != tc.want {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
+		}
 	}
 }
 
@@ -103,6 +142,8 @@ func TestNotificationTypesValidator(t *testing.T) {
 		{"empty set explains null", stringSet(nil), []string{"null means all types"}, nil},
 		{"empty name", stringSet([]string{"INVOICE_ISSUED", ""}), []string{"must not be an empty string"}, nil},
 		{"unknown name is a warning", stringSet([]string{"PAYMENT_RECEIVED"}), nil, []string{"PAYMENT_RECEIVED"}},
+		{"one warning per distinct unknown name, named in its summary", stringSet([]string{"INVOICE_ISSUE", "QUOTE_SIGN", "QUOTE_SIGNED"}),
+			nil, []string{`Unknown notification type "INVOICE_ISSUE"`, `Unknown notification type "QUOTE_SIGN"`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -30,6 +32,8 @@ const (
 	envEndpoint     = "SEQUENCE_ENDPOINT"
 	envClientID     = "SEQUENCE_CLIENT_ID"
 	envClientSecret = "SEQUENCE_CLIENT_SECRET"
+	envMaxRetries   = "SEQUENCE_MAX_RETRIES"
+	envRequestsPM   = "SEQUENCE_REQUESTS_PER_MINUTE"
 )
 
 const defaultMaxRetries = 5
@@ -95,7 +99,8 @@ func (p *sequenceProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times a failed API request is retried (rate limiting, "+
-					"temporary server errors, network failures) after the first attempt. At least 0; defaults to %d.",
+					"temporary server errors, network failures) after the first attempt. At least 0; defaults to %d. "+
+					"Can also be set with the `"+envMaxRetries+"` environment variable.",
 					defaultMaxRetries),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.AtLeast(0)},
@@ -104,7 +109,8 @@ func (p *sequenceProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				MarkdownDescription: "Client-side limit on API requests per minute, shared by every resource and data " +
 					"source using this provider configuration, so large applies stay under Sequence's rate limit " +
 					"instead of being answered with `429 Too Many Requests`. At least 1; unset means no limit " +
-					"(429 responses are still retried).",
+					"(429 responses are still retried). Can also be set with the `" + envRequestsPM + "` environment " +
+					"variable, for CI runners that share one API client per machine.",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.AtLeast(1)},
 			},
@@ -145,7 +151,7 @@ func (p *sequenceProvider) Configure(ctx context.Context, req provider.Configure
 		Endpoint:          settings.endpoint,
 		ClientID:          settings.clientID,
 		ClientSecret:      settings.clientSecret,
-		UserAgent:         userAgent(p.version, req.TerraformVersion),
+		UserAgent:         userAgent(p.version, runningCLIName(), req.TerraformVersion, os.Getenv(envAppendUserAgent)),
 		MaxRetries:        settings.maxRetries,
 		RequestsPerMinute: settings.requestsPerMinute,
 	}
@@ -251,15 +257,34 @@ func resolveProviderSettings(config sequenceProviderModel, getenv func(string) s
 		*c.dest = value
 	}
 
-	if config.MaxRetries.IsUnknown() {
-		unknown = append(unknown, "max_retries")
-	} else if !config.MaxRetries.IsNull() {
-		settings.maxRetries = int(config.MaxRetries.ValueInt64())
+	// The numbers: configuration, else environment (CI runners set limits per machine), else the
+	// default. The attribute validators check configured values; environment values are checked here.
+	numbers := []struct {
+		attr, env string
+		value     types.Int64
+		minimum   int
+		dest      *int
+	}{
+		{"max_retries", envMaxRetries, config.MaxRetries, 0, &settings.maxRetries},
+		{"requests_per_minute", envRequestsPM, config.RequestsPerMinute, 1, &settings.requestsPerMinute},
 	}
-	if config.RequestsPerMinute.IsUnknown() {
-		unknown = append(unknown, "requests_per_minute")
-	} else if !config.RequestsPerMinute.IsNull() {
-		settings.requestsPerMinute = int(config.RequestsPerMinute.ValueInt64())
+	for _, n := range numbers {
+		switch raw := strings.TrimSpace(getenv(n.env)); {
+		case n.value.IsUnknown():
+			unknown = append(unknown, n.attr)
+		case !n.value.IsNull():
+			*n.dest = int(n.value.ValueInt64())
+		case raw != "":
+			v, err := strconv.Atoi(raw)
+			if err != nil || v < n.minimum {
+				diags.AddAttributeError(path.Root(n.attr), "Invalid "+n.env,
+					fmt.Sprintf("The %s environment variable is %q, but %s must be a whole number, at least %d. Fix or unset "+
+						"the variable, or set %s in the provider block (which wins over the environment).",
+						n.env, getenv(n.env), n.attr, n.minimum, n.attr))
+				continue
+			}
+			*n.dest = v
+		}
 	}
 
 	return settings, unknown, diags
@@ -296,13 +321,49 @@ func isLoopbackHost(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// userAgent identifies the provider and, when known, the Terraform (or OpenTofu) version running it.
-func userAgent(providerVersion, terraformVersion string) string {
+// envAppendUserAgent is the variable HashiCorp's providers read to add to their User-Agent.
+const envAppendUserAgent = "TF_APPEND_USER_AGENT"
+
+// userAgent identifies the provider and, when known, the CLI and version running it, plus
+// whatever TF_APPEND_USER_AGENT adds. cliName is "Terraform", "OpenTofu", or "" when the
+// provider cannot tell; the protocol only gives the version, and OpenTofu sends its own there, so
+// an unknown CLI is not called Terraform.
+func userAgent(providerVersion, cliName, cliVersion, appended string) string {
 	const home = "+https://registry.terraform.io/providers/sequencehq/sequence"
-	if terraformVersion == "" {
-		return "terraform-provider-sequence/" + providerVersion + " (" + home + ")"
+	ua := "terraform-provider-sequence/" + providerVersion + " (" + home
+	if cliVersion != "" {
+		if cliName == "" {
+			cliName = "CLI"
+		}
+		ua += "; " + cliName + "/" + cliVersion
 	}
-	return "terraform-provider-sequence/" + providerVersion + " (" + home + "; Terraform/" + terraformVersion + ")"
+	ua += ")"
+	if appended = strings.TrimSpace(appended); appended != "" {
+		ua += " " + appended
+	}
+	return ua
+}
+
+// runningCLIName names the CLI that started this provider process, from the name of the parent
+// process's executable where the system exposes it (Linux); "" otherwise, e.g. when a test or a
+// debugger runs the provider.
+func runningCLIName() string {
+	exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", os.Getppid()))
+	if err != nil {
+		return ""
+	}
+	return cliNameFromExecutable(exe)
+}
+
+func cliNameFromExecutable(exe string) string {
+	base := strings.ToLower(filepath.Base(exe))
+	switch {
+	case strings.HasPrefix(base, "tofu"), strings.HasPrefix(base, "opentofu"):
+		return "OpenTofu"
+	case strings.HasPrefix(base, "terraform") && !strings.HasPrefix(base, "terraform-provider-"):
+		return "Terraform"
+	}
+	return ""
 }
 
 // providerData is what Configure hands to resources, data sources and ephemeral resources.

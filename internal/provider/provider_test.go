@@ -171,6 +171,7 @@ func TestAccProvider_loopbackHTTPEndpointAllowed(t *testing.T) {
 	})
 }
 
+// A wrong client secret says what usually causes it: credentials of the other environment.
 func TestAccProvider_wrongCredentialsReported(t *testing.T) {
 	srv := sequencetest.NewServer(t, sequencetest.WithCredentials("right-id", "right-secret-value"))
 
@@ -184,7 +185,9 @@ provider "sequence" {
   client_secret = "wrong-secret-value"
 }
 `, srv.URL) + testAccEmailPolicy,
-			ExpectError: errorPattern("Cannot create notification policy", "401"),
+			ExpectError: errorPattern("Cannot create notification policy", "401 Unauthorized",
+				"Production and sandbox have separate API clients", "check that the endpoint",
+				"is the environment the API client was created in"),
 		}},
 	})
 }
@@ -209,7 +212,8 @@ func TestAccProvider_userAgent(t *testing.T) {
 			Check: func(*terraform.State) error {
 				mu.Lock()
 				defer mu.Unlock()
-				want := regexp.MustCompile(`^terraform-provider-sequence/test \(\+https://\S+; Terraform/\d+\.\d+\.\d+[^)]*\)$`)
+				// In-process, the provider's parent is the test runner, not the CLI: no CLI name.
+				want := regexp.MustCompile(`^terraform-provider-sequence/test \(\+https://\S+; CLI/\d+\.\d+\.\d+[^)]*\)$`)
 				for agent := range agents {
 					if !want.MatchString(agent) {
 						return fmt.Errorf("User-Agent %q does not match %s", agent, want)
@@ -363,6 +367,36 @@ func TestResolveProviderSettings(t *testing.T) {
 			want:        providerSettings{clientID: "env-id", maxRetries: 5},
 			wantUnknown: []string{"endpoint", "client_secret", "requests_per_minute"},
 		},
+		{
+			name:   "max_retries and requests_per_minute come from the environment when unset",
+			config: nullConfig,
+			getenv: env(map[string]string{envEndpoint: "https://sandbox.sequencehq.com/api", envClientID: "env-id",
+				envClientSecret: "env-secret", envMaxRetries: "0", envRequestsPM: " 90 "}),
+			want: providerSettings{endpoint: "https://sandbox.sequencehq.com/api", clientID: "env-id", clientSecret: "env-secret",
+				maxRetries: 0, requestsPerMinute: 90},
+		},
+		{
+			name: "configured max_retries and requests_per_minute beat the environment",
+			config: with(func(c *sequenceProviderModel) {
+				c.MaxRetries = types.Int64Value(2)
+				c.RequestsPerMinute = types.Int64Value(30)
+			}),
+			getenv: env(map[string]string{envEndpoint: "https://sandbox.sequencehq.com/api", envClientID: "env-id",
+				envClientSecret: "env-secret", envMaxRetries: "not a number", envRequestsPM: "0"}),
+			want: providerSettings{endpoint: "https://sandbox.sequencehq.com/api", clientID: "env-id", clientSecret: "env-secret",
+				maxRetries: 2, requestsPerMinute: 30},
+		},
+		{
+			name:   "invalid numbers in the environment are errors naming the variable",
+			config: nullConfig,
+			getenv: env(map[string]string{envEndpoint: "https://sandbox.sequencehq.com/api", envClientID: "env-id",
+				envClientSecret: "env-secret", envMaxRetries: "-1", envRequestsPM: "lots"}),
+			want: providerSettings{endpoint: "https://sandbox.sequencehq.com/api", clientID: "env-id", clientSecret: "env-secret", maxRetries: 5},
+			wantErrors: []string{
+				`The SEQUENCE_MAX_RETRIES environment variable is "-1", but max_retries must be a whole number, at least 0`,
+				`The SEQUENCE_REQUESTS_PER_MINUTE environment variable is "lots", but requests_per_minute must be a whole number, at least 1`,
+			},
+		},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -406,11 +440,32 @@ func TestEndpointProblem(t *testing.T) {
 }
 
 func TestUserAgent(t *testing.T) {
-	if got := userAgent("1.2.3", "1.8.5"); got != "terraform-provider-sequence/1.2.3 (+https://registry.terraform.io/providers/sequencehq/sequence; Terraform/1.8.5)" {
-		t.Errorf("userAgent = %q", got)
+	const home = "+https://registry.terraform.io/providers/sequencehq/sequence"
+	cases := []struct{ name, cli, version, appended, want string }{
+		{"Terraform", "Terraform", "1.8.5", "", "terraform-provider-sequence/1.2.3 (" + home + "; Terraform/1.8.5)"},
+		{"OpenTofu is not called Terraform", "OpenTofu", "1.12.6", "", "terraform-provider-sequence/1.2.3 (" + home + "; OpenTofu/1.12.6)"},
+		{"an unknown CLI is not called Terraform", "", "1.12.6", "", "terraform-provider-sequence/1.2.3 (" + home + "; CLI/1.12.6)"},
+		{"no version", "Terraform", "", "", "terraform-provider-sequence/1.2.3 (" + home + ")"},
+		{"TF_APPEND_USER_AGENT is appended", "Terraform", "1.8.5", " ci-run/42 team/billing ",
+			"terraform-provider-sequence/1.2.3 (" + home + "; Terraform/1.8.5) ci-run/42 team/billing"},
 	}
-	if got := userAgent("dev", ""); strings.Contains(got, "Terraform/") {
-		t.Errorf("userAgent without a Terraform version = %q", got)
+	for _, tc := range cases {
+		if got := userAgent("1.2.3", tc.cli, tc.version, tc.appended); got != tc.want {
+			t.Errorf("%s: userAgent = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestCLINameFromExecutable(t *testing.T) {
+	cases := map[string]string{
+		"/usr/local/bin/terraform": "Terraform", "/home/me/.cache/bin/terraform-1.8.5": "Terraform",
+		"/usr/bin/tofu": "OpenTofu", "/root/.cache/terraform-provider-sequence/bin/tofu-1.12.6": "OpenTofu",
+		"/usr/bin/go": "", "/tmp/provider.test": "", "/plugins/terraform-provider-sequence": "",
+	}
+	for exe, want := range cases {
+		if got := cliNameFromExecutable(exe); got != want {
+			t.Errorf("cliNameFromExecutable(%q) = %q, want %q", exe, got, want)
+		}
 	}
 }
 

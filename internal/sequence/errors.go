@@ -54,8 +54,17 @@ func (e *APIError) Error() string {
 	if detail := e.detail(); detail != "" {
 		b.WriteString(": " + detail)
 	}
+	if e.StatusCode == http.StatusUnauthorized {
+		b.WriteString(unauthorizedHint)
+	}
 	return b.String()
 }
+
+// unauthorizedHint follows a 401: the usual cause is a sandbox API client used against
+// production or the other way round.
+const unauthorizedHint = ". Sequence refused the client id and secret. Production and sandbox have separate API " +
+	"clients, and each environment refuses the other's credentials: check that the endpoint (production " +
+	DefaultEndpoint + ", sandbox " + SandboxEndpoint + ") is the environment the API client was created in"
 
 func (e *APIError) detail() string {
 	var parts []string

@@ -55,7 +55,10 @@ func TestAPIErrorParsesBothBodyShapes(t *testing.T) {
 			name:   "top-level message",
 			status: 401, body: `{"message":"Unauthorized"}`,
 			wantMessage: "Unauthorized",
-			wantText:    `creating notification policy "x": 401 Unauthorized: Unauthorized`,
+			wantText: `creating notification policy "x": 401 Unauthorized: Unauthorized. Sequence refused the client id and secret. ` +
+				`Production and sandbox have separate API clients, and each environment refuses the other's credentials: ` +
+				`check that the endpoint (production https://eu.sequencehq.com/api, sandbox https://sandbox.sequencehq.com/api) ` +
+				`is the environment the API client was created in`,
 		},
 		{
 			name:   "empty errors list falls back to the raw body",

@@ -3,8 +3,10 @@ package sequence
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -18,7 +20,9 @@ const maskedValue = "***"
 // logContext returns ctx with the client's subsystem logger, which also masks
 // the credentials and call secrets should they ever reach a field value.
 func (c *Client) logContext(ctx context.Context, callSecrets []string) context.Context {
-	ctx = tflog.NewSubsystem(ctx, LogSubsystem)
+	// Root fields (tf_req_id, tf_rpc, tf_resource_type, ...) tie each request line to the
+	// Terraform operation and resource that caused it.
+	ctx = tflog.NewSubsystem(ctx, LogSubsystem, tflog.WithRootFields())
 	var mask []string
 	for _, s := range append(append([]string(nil), c.redact...), callSecrets...) {
 		if s != "" {
@@ -57,6 +61,9 @@ func (c *Client) logResponse(ctx context.Context, call *apiCall, u *url.URL, out
 	if out.err != nil {
 		fields["error"] = redactSecrets(out.err.Error(), c.secrets(call))
 	}
+	if id := serverRequestID(out.header); id != "" {
+		fields["request_id"] = id
+	}
 	tflog.SubsystemDebug(ctx, LogSubsystem, "Sequence API request", fields)
 	if len(out.body) > 0 && tflog.SubsystemIsTrace(ctx, LogSubsystem) {
 		tflog.SubsystemTrace(ctx, LogSubsystem, "Sequence API response body", map[string]any{
@@ -73,10 +80,24 @@ func (c *Client) logRetry(ctx context.Context, call *apiCall, attempt int, wait 
 	tflog.SubsystemDebug(ctx, LogSubsystem, "Retrying Sequence API request", map[string]any{
 		"operation":    call.op,
 		"method":       call.method,
+		"path":         c.url(call.segments, nil).EscapedPath(),
 		"next_attempt": attempt + 2,
 		"wait_ms":      wait.Milliseconds(),
 		"cause":        cause.Error(),
 	})
+}
+
+// requestIDHeaders are the headers in which servers and gateways commonly name a request; the
+// first present is logged, so a failure can be quoted to Sequence's support.
+var requestIDHeaders = []string{"X-Request-Id", "X-Correlation-Id", "X-Amzn-Requestid", "X-Amzn-Trace-Id", "Cf-Ray"}
+
+func serverRequestID(header http.Header) string {
+	for _, name := range requestIDHeaders {
+		if v := strings.TrimSpace(header.Get(name)); v != "" {
+			return truncateRunes(collapseSpace(v), 200)
+		}
+	}
+	return ""
 }
 
 // webhookSecretPattern finds a webhookSecret member in text that is not

@@ -3,6 +3,7 @@ package sequence
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -100,5 +101,55 @@ func TestMaskWebhookSecrets(t *testing.T) {
 				t.Errorf("maskWebhookSecrets(%s) = %s, want %s", tt.in, got, tt.want)
 			}
 		})
+	}
+}
+
+// Retry lines name the path and the cause; request lines carry the server's request id when it
+// sends one; a wait on the client-side rate limit is a line of its own.
+func TestLogsRetriesRequestIDsAndLimiterWaits(t *testing.T) {
+	api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		w.Header().Set("X-Request-Id", "req-"+strings.Repeat("x", n))
+		if n == 1 {
+			writeJSON(w, 503, map[string]any{"error": map[string]any{"message": "try again"}})
+			return
+		}
+		writeJSON(w, 200, samplePolicy("p1"))
+	})
+	var out bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &out)
+	c := newTestClient(t, api.base(), func(cfg *Config) { cfg.RequestsPerMinute = 6000 })
+	must(c.GetNotificationPolicy(ctx, "p1"))(t)
+	must(c.GetNotificationPolicy(ctx, "p1"))(t)
+
+	entries, err := tflogtest.MultilineJSONDecode(&out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var requestIDs []any
+	var retries, waits int
+	for _, e := range entries {
+		switch e["@message"] {
+		case "Sequence API request":
+			requestIDs = append(requestIDs, e["request_id"])
+		case "Retrying Sequence API request":
+			retries++
+			if !strings.HasSuffix(fmt.Sprint(e["path"]), "/notifications/policies/p1") || !strings.Contains(fmt.Sprint(e["cause"]), "503") {
+				t.Errorf("retry entry lacks the path or the cause: %v", e)
+			}
+		case "Waiting for the client-side rate limit (requests_per_minute)":
+			waits++
+			if _, ok := e["wait_ms"]; !ok || e["@level"] != "debug" {
+				t.Errorf("limiter entry: %v", e)
+			}
+		}
+	}
+	if want := []any{"req-x", "req-xx", "req-xxx"}; fmt.Sprint(requestIDs) != fmt.Sprint(want) {
+		t.Errorf("request ids logged = %v, want %v", requestIDs, want)
+	}
+	if retries != 1 {
+		t.Errorf("%d retry entries, want 1", retries)
+	}
+	if waits == 0 {
+		t.Error("no entry for waiting on the rate limit (three requests at 6000/min must wait)")
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // rateLimiter is a token bucket with a burst of one: requests leave evenly
@@ -41,7 +43,14 @@ func (l *rateLimiter) wait(ctx context.Context) error {
 	l.next = at.Add(l.interval)
 	l.mu.Unlock()
 
-	if err := sleep(ctx, time.Until(at)); err != nil {
+	wait := time.Until(at)
+	if wait > 0 {
+		tflog.SubsystemDebug(ctx, LogSubsystem, "Waiting for the client-side rate limit (requests_per_minute)", map[string]any{
+			"wait_ms":             wait.Milliseconds(),
+			"requests_per_minute": int(time.Minute / l.interval),
+		})
+	}
+	if err := sleep(ctx, wait); err != nil {
 		l.mu.Lock()
 		if l.next.Equal(at.Add(l.interval)) {
 			l.next = at

@@ -51,6 +51,7 @@ type config struct {
 	notificationTypes      []string
 	accountID              string
 	onRequest              func(Request)
+	onChange               func()
 }
 
 // Option configures an Emulator.

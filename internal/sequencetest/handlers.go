@@ -147,6 +147,7 @@ func (e *Emulator) create(w http.ResponseWriter, r *http.Request) {
 	}
 	e.store.insert(p)
 	e.mu.Unlock()
+	e.changed()
 	writeJSON(w, http.StatusCreated, toWire(p, true))
 }
 
@@ -182,6 +183,7 @@ func (e *Emulator) delete(w http.ResponseWriter, id string) {
 		writeNotFound(w)
 		return
 	}
+	e.changed()
 	writeJSON(w, http.StatusOK, toWire(p, true))
 }
 
@@ -203,6 +205,7 @@ func (e *Emulator) update(w http.ResponseWriter, id string, change func(p *Polic
 	}
 	sp.policy = p.clone()
 	e.mu.Unlock()
+	e.changed()
 	writeJSON(w, http.StatusOK, toWire(p, true))
 }
 

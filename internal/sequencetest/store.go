@@ -167,33 +167,40 @@ func (e *Emulator) InsertPolicy(p Policy) Policy {
 		p.Recipients = []string{}
 	}
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	if p.SequenceAccountID == "" {
 		p.SequenceAccountID = e.cfg.accountID
 	}
-	return e.store.insert(p).clone()
+	stored := e.store.insert(p).clone()
+	e.mu.Unlock()
+	e.changed()
+	return stored
 }
 
 // UpdatePolicy applies change to a copy of the stored policy and stores the result, without
 // validation. The ID cannot be changed.
 func (e *Emulator) UpdatePolicy(id string, change func(*Policy)) error {
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	sp, ok := e.store.get(id)
 	if !ok {
+		e.mu.Unlock()
 		return fmt.Errorf("updating notification policy %q: %w", id, ErrPolicyNotFound)
 	}
 	p := sp.policy.clone()
 	change(&p)
 	p.ID = id
 	sp.policy = p.clone()
+	e.mu.Unlock()
+	e.changed()
 	return nil
 }
 
 // DeletePolicy removes a policy and reports whether it existed.
 func (e *Emulator) DeletePolicy(id string) bool {
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	_, ok := e.store.delete(id)
+	e.mu.Unlock()
+	if ok {
+		e.changed()
+	}
 	return ok
 }

@@ -5,6 +5,9 @@
 //
 // It prints "Sequence emulator listening on <base URL>", logs one line per request to stderr
 // (method, path, status; never credentials or secrets) and stops cleanly on SIGINT or SIGTERM.
+// With -state-file FILE it loads the policies from FILE at start and saves them there after
+// every change and on SIGINT/SIGTERM, each time to a temporary file renamed over FILE, so a
+// killed emulator restarts with the policies it had.
 package main
 
 import (
@@ -54,6 +57,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		omitSecret = fs.Bool("omit-secret-on-read", false, "leave webhookSecret out of GET and list responses")
 		urlFile    = fs.String("url-file", "", "write the base URL to this file once listening")
 		quiet      = fs.Bool("quiet", false, "do not log requests")
+		statePath  = fs.String("state-file", "", "load policies from this file at start and save them to it after every change")
 	)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -98,7 +102,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			logger.Print(formatRequest(r))
 		}))
 	}
+	var state *stateFile
+	if *statePath != "" {
+		state = &stateFile{path: *statePath}
+		opts = append(opts, sequencetest.WithChangeHook(func() {
+			if err := state.save(); err != nil {
+				logger.Printf("saving -state-file: %v", err)
+			}
+		}))
+	}
 	emulator := sequencetest.New(opts...)
+	if state != nil {
+		state.emulator = emulator
+		if err := state.load(); err != nil {
+			return err
+		}
+	}
 
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", *listen)
 	if err != nil {
@@ -123,8 +142,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutting down: %w", err)
+	shutdownErr := srv.Shutdown(shutdownCtx)
+	if state != nil {
+		if err := state.save(); err != nil {
+			return fmt.Errorf("saving -state-file on shutdown: %w", err)
+		}
+	}
+	if shutdownErr != nil {
+		return fmt.Errorf("shutting down: %w", shutdownErr)
 	}
 	logger.Print("stopped")
 	return nil

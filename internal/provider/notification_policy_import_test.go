@@ -1,0 +1,93 @@
+package provider
+
+import (
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+
+	"github.com/sequencehq/terraform-provider-sequence/internal/sequencetest"
+)
+
+const missingPolicyID = "00000000-0000-4000-8000-000000000000"
+
+var missingPolicyImportError = errorPattern("Cannot import notification policy: no policy with this id",
+	`Sequence has no notification policy with id "`+missingPolicyID+`"`, "Import takes the policy's id",
+	"use the sequence_notification_policies data source (its ids and policies attributes)")
+
+// Importing an id Sequence does not have is the provider's own error, naming the id and how to
+// find the right one, both with `terraform import` and with an import block.
+func TestAccNotificationPolicy_importOfMissingIDSaysHowToListIDs(t *testing.T) {
+	srv := sequencetest.NewServer(t)
+	config := policyConfig(srv, `
+  name       = "x"
+  channel    = "EMAIL"
+  recipients = ["ops@example.com"]
+`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// The import command needs a state to import into.
+				Config: testAccProviderConfig(srv) + `
+data "sequence_notification_policies" "all" {}
+`,
+			},
+			{
+				Config:        config,
+				ResourceName:  policyAddr,
+				ImportState:   true,
+				ImportStateId: missingPolicyID,
+				ExpectError:   missingPolicyImportError,
+			},
+			{
+				Config: `
+import {
+  to = ` + policyAddr + `
+  id = "` + missingPolicyID + `"
+}
+` + config,
+				ExpectError: missingPolicyImportError,
+			},
+		},
+	})
+	if n := len(srv.Policies()); n != 0 {
+		t.Errorf("%d policies exist after failed imports", n)
+	}
+}
+
+// The import's mark is gone once the import has read the policy: a policy imported and later
+// deleted outside Terraform is dropped from state on refresh and planned for creation, as any
+// other.
+func TestAccNotificationPolicy_importedPolicyDeletedLaterIsRecreated(t *testing.T) {
+	srv := sequencetest.NewServer(t)
+	existing := srv.InsertPolicy(sequencetest.Policy{Name: "imported", Channel: "EMAIL", Recipients: []string{"ops@example.com"}})
+	config := policyConfig(srv, `
+  name       = "imported"
+  channel    = "EMAIL"
+  recipients = ["ops@example.com"]
+`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkNoPolicies(srv),
+		Steps: []resource.TestStep{
+			{
+				Config:             config,
+				ResourceName:       policyAddr,
+				ImportState:        true,
+				ImportStateId:      existing.ID,
+				ImportStatePersist: true,
+			},
+			{
+				PreConfig: func() {
+					if !srv.DeletePolicy(existing.ID) {
+						t.Fatal("the imported policy was not in the emulator")
+					}
+				},
+				Config:           config,
+				ConfigPlanChecks: expectAction(plancheck.ResourceActionCreate),
+				Check:            checkEmulatorPolicyCount(srv, 1),
+			},
+		},
+	})
+}

@@ -1,0 +1,72 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/sequencehq/terraform-provider-sequence/internal/sequence"
+)
+
+// planWarnings says what a plan means for deliveries where the diff alone misleads: a
+// notification_types change between a set and null (all types) reads as adding or removing a few
+// types, and the replacement of a webhook policy stops deliveries and may change its secret. It
+// runs after the rest of ModifyPlan, so resp holds the replacement ModifyPlan itself asked for.
+// Creations and destroys get no warning.
+func planWarnings(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if req.State.Raw.IsNull() || resp.Plan.Raw.IsNull() {
+		return diags
+	}
+	var prior, plan notificationPolicyResourceModel
+	var configSecret, configWriteOnly types.String
+	var configVersion types.Int64
+	diags.Append(req.State.Get(ctx, &prior)...)
+	diags.Append(resp.Plan.Get(ctx, &plan)...)
+	diags.Append(req.Config.GetAttribute(ctx, path.Root("webhook_secret"), &configSecret)...)
+	diags.Append(req.Config.GetAttribute(ctx, path.Root("webhook_secret_wo"), &configWriteOnly)...)
+	diags.Append(req.Config.GetAttribute(ctx, path.Root("webhook_secret_wo_version"), &configVersion)...)
+	if diags.HasError() {
+		return diags
+	}
+	name := prior.Name.ValueString()
+
+	switch before, after := prior.NotificationTypes, plan.NotificationTypes; {
+	case after.IsUnknown():
+	case !before.IsNull() && after.IsNull():
+		diags.AddAttributeWarning(path.Root("notification_types"), "Notification policy will receive every notification type",
+			fmt.Sprintf("notification_types of policy %q goes from %s to null, which does not remove types: null means "+
+				"all types. After this apply the policy receives every event Sequence sends, including types Sequence "+
+				"adds later. To keep it to some types, list them instead.", name, quoteAll(knownStrings(before))))
+	case before.IsNull() && !after.IsNull():
+		diags.AddAttributeWarning(path.Root("notification_types"), "Notification policy will receive only some notification types",
+			fmt.Sprintf("Policy %q receives every notification type today (notification_types is null). After this apply "+
+				"it receives only %s, and no types Sequence adds later.", name, quoteAll(knownStrings(after))))
+	}
+
+	replaced := len(resp.RequiresReplace) > 0 ||
+		!plan.Name.Equal(prior.Name) || !plan.Channel.Equal(prior.Channel) ||
+		(!configSecret.IsNull() && !plan.WebhookSecret.Equal(prior.WebhookSecret)) ||
+		writeOnlySecretVersionBumped(prior.WebhookSecretWOVersion, configVersion)
+	if replaced && prior.Channel.ValueString() == sequence.ChannelWebhook {
+		consequences := []string{"Deliveries to its recipients stop between the delete of the old policy and the " +
+			"create of the new one, unless this resource sets lifecycle { create_before_destroy = true }, which " +
+			"creates the new policy first (Terraform does not tell the provider whether it is set, so this warning " +
+			"shows either way)."}
+		if configSecret.IsNull() && configWriteOnly.IsNull() && plan.Channel.ValueString() == sequence.ChannelWebhook {
+			consequences = append(consequences, "Sequence generates a new webhook secret for the new policy, so "+
+				"receivers that verify the Sequence-Signature header with the current secret reject deliveries until "+
+				"they use the new one. Supply the secret with webhook_secret or webhook_secret_wo to keep it.")
+		}
+		diags.AddWarning("Webhook notification policy will be replaced",
+			fmt.Sprintf("Policy %q (id %s) is a WEBHOOK policy, and this plan replaces it: Sequence cannot change its "+
+				"name, channel or secret in place, so it is deleted and created again with a new id.\n\n- %s",
+				name, prior.ID.ValueString(), strings.Join(consequences, "\n- ")))
+	}
+	return diags
+}
