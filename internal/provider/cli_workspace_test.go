@@ -29,7 +29,7 @@ import (
 // signals sent to the CLI.
 type cliWorkspace struct {
 	t        *testing.T
-	cliPath  string
+	cli      string
 	isTofu   bool
 	dir      string
 	env      []string
@@ -54,19 +54,9 @@ func (r cliResult) String() string {
 // provider configured by configureClient for the lifetime of the test.
 func newCLIWorkspace(t *testing.T, configureClient func(*sequence.Config)) *cliWorkspace {
 	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1 and TF_ACC_TERRAFORM_PATH to run it")
-	}
-	cliPath := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if cliPath == "" {
-		found, err := exec.LookPath("terraform")
-		if err != nil {
-			t.Fatal("TF_ACC_TERRAFORM_PATH is not set and no terraform is on PATH")
-		}
-		cliPath = found
-	}
+	cliPath := acceptanceCLI(t)
 
-	w := &cliWorkspace{t: t, cliPath: cliPath, dir: t.TempDir()}
+	w := &cliWorkspace{t: t, cli: cliPath, dir: t.TempDir()}
 	w.isTofu = strings.Contains(w.version(), "OpenTofu")
 	w.reattach = serveProviderForReattach(t, func() tfprotov6.ProviderServer {
 		server, err := providerserver.NewProtocol6WithError(&sequenceProvider{version: "test", configureClient: configureClient})()
@@ -79,16 +69,98 @@ func newCLIWorkspace(t *testing.T, configureClient func(*sequence.Config)) *cliW
 	if err := os.WriteFile(cliConfig, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(name, "TF_") || strings.HasPrefix(name, "SEQUENCE_") {
-			continue
-		}
-		w.env = append(w.env, kv)
-	}
+	w.env = cleanCLIEnvironment()
 	w.env = append(w.env, "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
 		"TF_REATTACH_PROVIDERS="+w.reattach)
 	return w
+}
+
+// servePluginEnv makes the test binary serve the provider instead of running tests: the plugin
+// that newPluginCLIWorkspace's CLI launches.
+const servePluginEnv = "SEQUENCE_PROVIDER_TEST_SERVE_PLUGIN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(servePluginEnv) == "1" {
+		err := providerserver.Serve(context.Background(), New("test"), providerserver.ServeOpts{
+			Address: "registry.terraform.io/sequencehq/sequence",
+		})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// newPluginCLIWorkspace is a workspace whose CLI launches the provider as a plugin process of its
+// own (the test binary, through dev_overrides), as in real use: the provider's log lines then
+// reach the CLI's log (TF_LOG, TF_LOG_PATH), and its User-Agent sees the real parent process.
+// extraEnv is added to the CLI's environment. No init is needed (or possible offline).
+func newPluginCLIWorkspace(t *testing.T, extraEnv ...string) *cliWorkspace {
+	t.Helper()
+	cliPath := acceptanceCLI(t)
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	pluginDir := filepath.Join(root, "plugin")
+	dir := filepath.Join(root, "work")
+	for _, d := range []string{pluginDir, dir} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	launcher := fmt.Sprintf("#!/bin/sh\n%s=1 exec %q \"$@\"\n", servePluginEnv, self)
+	if err := os.WriteFile(filepath.Join(pluginDir, "terraform-provider-sequence"), []byte(launcher), 0o755); err != nil { //nolint:gosec // an executable by design
+		t.Fatal(err)
+	}
+	cliConfig := filepath.Join(root, "cli.tfrc")
+	if err := os.WriteFile(cliConfig, []byte(fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "registry.terraform.io/sequencehq/sequence" = %q
+    "registry.opentofu.org/sequencehq/sequence" = %q
+  }
+  direct {}
+}
+`, pluginDir, pluginDir)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w := &cliWorkspace{t: t, cli: cliPath, dir: dir}
+	w.env = append(append(cleanCLIEnvironment(), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1"), extraEnv...)
+	return w
+}
+
+// acceptanceCLI skips unless TF_ACC is set, like terraform-plugin-testing, and returns the CLI
+// under test.
+func acceptanceCLI(t *testing.T) string {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 and TF_ACC_TERRAFORM_PATH to run it")
+	}
+	if cliPath := os.Getenv("TF_ACC_TERRAFORM_PATH"); cliPath != "" {
+		return cliPath
+	}
+	found, err := exec.LookPath("terraform")
+	if err != nil {
+		t.Fatal("TF_ACC_TERRAFORM_PATH is not set and no terraform is on PATH")
+	}
+	return found
+}
+
+// cleanCLIEnvironment is this process's environment without what changes how the CLI or the
+// provider behave (TF_*, SEQUENCE_*, CHECKPOINT_DISABLE).
+func cleanCLIEnvironment() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, "TF_") || strings.HasPrefix(name, "SEQUENCE_") || name == "CHECKPOINT_DISABLE" {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return env
 }
 
 // serveProviderForReattach serves a protocol 6 provider in this process until the test ends and
@@ -147,9 +219,9 @@ func serveProviderForReattach(t *testing.T, factory func() tfprotov6.ProviderSer
 
 // version is the first line of `<cli> version`.
 func (w *cliWorkspace) version() string {
-	out, err := exec.Command(w.cliPath, "version").Output()
+	out, err := exec.Command(w.cli, "version").Output()
 	if err != nil {
-		w.t.Fatalf("%s version: %v", w.cliPath, err)
+		w.t.Fatalf("%s version: %v", w.cli, err)
 	}
 	first, _, _ := strings.Cut(string(out), "\n")
 	return first
@@ -181,7 +253,7 @@ func (w *cliWorkspace) run(args ...string) cliResult {
 	w.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, w.cliPath, args...)
+	cmd := exec.CommandContext(ctx, w.cli, args...)
 	cmd.Dir = w.dir
 	cmd.Env = w.env
 	var stdout, stderr bytes.Buffer
@@ -194,9 +266,16 @@ func (w *cliWorkspace) run(args ...string) cliResult {
 	case errors.As(err, &exitErr):
 		res.exitCode = exitErr.ExitCode()
 	default:
-		w.t.Fatalf("running %s %s: %v", w.cliPath, strings.Join(args, " "), err)
+		w.t.Fatalf("running %s %s: %v", w.cli, strings.Join(args, " "), err)
 	}
 	return res
+}
+
+// out runs the CLI with args plus -no-color, fails the test unless it exits 0, and returns its
+// combined output.
+func (w *cliWorkspace) out(args ...string) string {
+	w.t.Helper()
+	return w.mustRun(append(args, "-no-color")...).output()
 }
 
 // mustRun is run that fails the test unless the CLI exits 0.

@@ -60,9 +60,9 @@ func hcl(body string) string { return strings.ReplaceAll(body, "; ", "\n  ") }
 // not on the replacement of an e-mail policy.
 func TestAccNotificationPolicy_planWarnings(t *testing.T) {
 	srv := sequencetest.NewServer(t)
-	w := newCLIWorkspace(t)
+	w := newPluginCLIWorkspace(t)
 	config := func(types, generated, supplied string) {
-		w.writeConfig(srv, planWarningPolicies(hcl(types), hcl(generated), hcl(supplied)))
+		w.writeConfig(testAccProviderConfig(srv) + planWarningPolicies(hcl(types), hcl(generated), hcl(supplied)))
 	}
 	noneOf := func(step, out string, warnings ...string) {
 		t.Helper()
@@ -81,48 +81,48 @@ func TestAccNotificationPolicy_planWarnings(t *testing.T) {
 	all := []string{widensWarning, narrowsWarning, replacementWarning}
 
 	config(typesTwo, generatedHook, suppliedHook)
-	out := w.run("apply", "-auto-approve")
+	out := w.out("apply", "-auto-approve")
 	noneOf("create", out, all...)
 
 	config(typesOne, generatedHook, suppliedHook)
-	out = w.run("plan")
+	out = w.out("plan")
 	has("set change", out, "sequence_notification_policy.types will be updated in-place")
 	noneOf("set change", out, all...)
 
 	config(typesAll, generatedHook, suppliedHook)
-	out = w.run("apply", "-auto-approve")
+	out = w.out("apply", "-auto-approve")
 	has("set to null", out, widensWarning, "with sequence_notification_policy.types",
 		`notification_types of policy "quotes" goes from "QUOTE_ACCEPTED", "QUOTE_SIGNED" to null`,
 		"the policy receives every event Sequence sends, including types Sequence adds later")
 	noneOf("set to null", out, narrowsWarning, replacementWarning)
 
 	config(typesTwo, generatedHook, suppliedHook)
-	out = w.run("plan")
+	out = w.out("plan")
 	has("null to set", out, narrowsWarning, "with sequence_notification_policy.types",
 		`Policy "quotes" receives every notification type today`, `it receives only "QUOTE_ACCEPTED", "QUOTE_SIGNED"`)
 	noneOf("null to set", out, widensWarning, replacementWarning)
 
 	// Renames: the webhook policy with a generated secret gets both consequences.
 	config(typesAll, generatedMoved, suppliedHook)
-	out = w.run("plan")
+	out = w.out("plan")
 	has("rename of a generated-secret webhook", out, replacementWarning, "with sequence_notification_policy.generated",
 		`Policy "generated" (id `, "is a WEBHOOK policy, and this plan replaces it", gapConsequence, secretConsequence)
 	noneOf("rename of a generated-secret webhook", out, widensWarning, narrowsWarning)
 
 	// The one with a supplied secret keeps its secret: only the gap applies.
 	config(typesAll, generatedHook, suppliedMoved)
-	out = w.run("plan")
+	out = w.out("plan")
 	has("rename of a supplied-secret webhook", out, replacementWarning, "with sequence_notification_policy.supplied",
 		`Policy "supplied" (id `, gapConsequence)
 	noneOf("rename of a supplied-secret webhook", out, secretConsequence)
 
 	// An e-mail policy's replacement delivers nothing in between that a warning could save.
 	config(typesRenamed, generatedHook, suppliedHook)
-	out = w.run("plan")
+	out = w.out("plan")
 	has("rename of an e-mail policy", out, "sequence_notification_policy.types must be replaced")
 	noneOf("rename of an e-mail policy", out, all...)
 
-	w.run("destroy", "-auto-approve")
+	w.out("destroy", "-auto-approve")
 	if n := len(srv.Policies()); n != 0 {
 		t.Errorf("%d policies left after destroy", n)
 	}
@@ -132,8 +132,8 @@ func TestAccNotificationPolicy_planWarnings(t *testing.T) {
 // miss: the CLI folds warnings with the same summary, so the name is in the summary.
 func TestAccNotificationPolicy_unknownTypeWarningsPerDistinctName(t *testing.T) {
 	srv := sequencetest.NewServer(t)
-	w := newCLIWorkspace(t)
-	w.writeConfig(srv, `
+	w := newPluginCLIWorkspace(t)
+	w.writeConfig(testAccProviderConfig(srv) + `
 resource "sequence_notification_policy" "a" {
   name = "a"
   channel = "EMAIL"
@@ -148,7 +148,7 @@ resource "sequence_notification_policy" "b" {
   notification_types = ["INVOICE_ISSUE"]
 }
 `)
-	out := w.run("plan")
+	out := w.out("plan")
 	for _, name := range []struct{ typ, suggestion string }{{"INVOICE_ISSUE", "INVOICE_ISSUED"}, {"QUOTE_SIGN", "QUOTE_SIGNED"}} {
 		summary := `Warning: Unknown notification type "` + name.typ + `"`
 		if !errorPattern(summary, `Did you mean "`+name.suggestion+`"?`).MatchString(out) {

@@ -32,9 +32,9 @@ func TestAccProvider_debugLogTiesRequestsToResources(t *testing.T) {
 	srv := &sequencetest.Server{Emulator: emulator, URL: hs.URL + "/api"}
 
 	logPath := filepath.Join(t.TempDir(), "debug.log")
-	w := newCLIWorkspace(t, "TF_LOG=DEBUG", "TF_LOG_PATH="+logPath,
+	w := newPluginCLIWorkspace(t, "TF_LOG=DEBUG", "TF_LOG_PATH="+logPath,
 		envRequestsPM+"=600", envAppendUserAgent+"=ci-run/42")
-	w.writeConfig(srv, `
+	w.writeConfig(testAccProviderConfig(srv) + `
 resource "sequence_notification_policy" "a" {
   name       = "a"
   channel    = "EMAIL"
@@ -53,8 +53,8 @@ resource "sequence_notification_policy" "c" {
   recipients = ["c@example.com"]
 }
 `)
-	w.run("apply", "-auto-approve")
-	w.run("destroy", "-auto-approve")
+	w.out("apply", "-auto-approve")
+	w.out("destroy", "-auto-approve")
 
 	raw, err := os.ReadFile(logPath)
 	if err != nil {
