@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/sequencehq/terraform-provider-sequence/internal/sequence"
@@ -62,47 +63,76 @@ func checkEmulatorRecipients(srv *sequencetest.Server, want ...string) resource.
 
 // An imported WEBHOOK policy whose secret Sequence does not return on reads has a null
 // webhook_secret; adding a recipient keeps it null, although the update's response carries the
-// secret, and sends nothing but the addition.
+// secret, and sends nothing but the addition. Imported with an import {} block or with the
+// terraform import command.
 func TestAccNotificationPolicy_importedOmittedSecretThenAddRecipient(t *testing.T) {
-	srv := sequencetest.NewServer(t, sequencetest.WithOmitSecretOnRead(true))
-	existing := srv.InsertPolicy(sequencetest.Policy{
-		Name:       "made in the dashboard",
-		Channel:    "WEBHOOK",
-		Recipients: []string{"https://hooks.example.com/a"},
-	})
-	config := func(recipients string) string {
-		return importBlock(existing.ID) + policyConfig(srv, `
+	for _, importBlockUsed := range []bool{true, false} {
+		name := "terraform import"
+		if importBlockUsed {
+			name = "import block"
+		}
+		t.Run(name, func(t *testing.T) {
+			srv := sequencetest.NewServer(t, sequencetest.WithOmitSecretOnRead(true))
+			existing := srv.InsertPolicy(sequencetest.Policy{
+				Name:       "made in the dashboard",
+				Channel:    "WEBHOOK",
+				Recipients: []string{"https://hooks.example.com/a"},
+			})
+			config := func(recipients string) string {
+				c := policyConfig(srv, `
   name       = "made in the dashboard"
   channel    = "WEBHOOK"
   recipients = `+recipients+`
 `)
-	}
-
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkNoPolicies(srv),
-		Steps: []resource.TestStep{
-			{
+				if importBlockUsed {
+					c = importBlock(existing.ID) + c
+				}
+				return c
+			}
+			imported := resource.TestStep{
 				Config:            config(`["https://hooks.example.com/a"]`),
 				ConfigPlanChecks:  expectAction(plancheck.ResourceActionNoop),
 				ConfigStateChecks: []statecheck.StateCheck{stateValue("webhook_secret", knownvalue.Null())},
-			},
-			{
-				PreConfig:        srv.ResetRequests,
-				Config:           config(`["https://hooks.example.com/a", "https://hooks.example.com/b"]`),
-				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
-				ConfigStateChecks: []statecheck.StateCheck{
-					stateValue("id", knownvalue.StringExact(existing.ID)),
-					stateValue("webhook_secret", knownvalue.Null()),
-					stateValue("recipients", stringSetValue("https://hooks.example.com/a", "https://hooks.example.com/b")),
+			}
+			if !importBlockUsed {
+				imported = resource.TestStep{
+					Config:             config(`["https://hooks.example.com/a"]`),
+					ResourceName:       policyAddr,
+					ImportState:        true,
+					ImportStateId:      existing.ID,
+					ImportStatePersist: true,
+					ImportStateCheck: func(states []*terraform.InstanceState) error {
+						if len(states) != 1 || states[0].Attributes["webhook_secret"] != "" {
+							return fmt.Errorf("want one imported policy with a null webhook_secret")
+						}
+						return nil
+					},
+				}
+			}
+
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             checkNoPolicies(srv),
+				Steps: []resource.TestStep{
+					imported,
+					{
+						PreConfig:        srv.ResetRequests,
+						Config:           config(`["https://hooks.example.com/a", "https://hooks.example.com/b"]`),
+						ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
+						ConfigStateChecks: []statecheck.StateCheck{
+							stateValue("id", knownvalue.StringExact(existing.ID)),
+							stateValue("webhook_secret", knownvalue.Null()),
+							stateValue("recipients", stringSetValue("https://hooks.example.com/a", "https://hooks.example.com/b")),
+						},
+						Check: resource.ComposeTestCheckFunc(
+							expectAPIChanges(srv, "POST /api/notifications/policies/{id}/recipients"),
+							checkEmulatorSecret(srv, existing.WebhookSecret),
+						),
+					},
 				},
-				Check: resource.ComposeTestCheckFunc(
-					expectAPIChanges(srv, "POST /api/notifications/policies/{id}/recipients"),
-					checkEmulatorSecret(srv, existing.WebhookSecret),
-				),
-			},
-		},
-	})
+			})
+		})
+	}
 }
 
 // A saved plan applied after someone added a recipient and a notification type in the dashboard:
