@@ -99,6 +99,35 @@ func notificationPolicyResourceModelFromAPI(p *sequence.NotificationPolicy, prio
 	return m
 }
 
+// stateAfterWrite is the state after a successful create or update: the plan, with only the
+// values it left unknown (computed ones: id, created_at, sequence_account_id, a generated secret)
+// taken from p, the API's answer. Whatever else Sequence reports differently (a recipient added in
+// the dashboard meanwhile, a secret the plan keeps null) is not a result of this write and shows up
+// as drift on the next refresh, rather than as an inconsistent result.
+func stateAfterWrite(p *sequence.NotificationPolicy, plan notificationPolicyResourceModel, writeOnlySecret bool) notificationPolicyResourceModel {
+	api := notificationPolicyResourceModelFromAPI(p, &plan, writeOnlySecret)
+	state := plan
+	state.ID = knownOr(plan.ID, api.ID)
+	state.Name = knownOr(plan.Name, api.Name)
+	state.Channel = knownOr(plan.Channel, api.Channel)
+	state.Recipients = knownOr(plan.Recipients, api.Recipients)
+	state.NotificationTypes = knownOr(plan.NotificationTypes, api.NotificationTypes)
+	state.WebhookSecret = knownOr(plan.WebhookSecret, api.WebhookSecret)
+	state.CreatedAt = knownOr(plan.CreatedAt, api.CreatedAt)
+	state.SequenceAccountID = knownOr(plan.SequenceAccountID, api.SequenceAccountID)
+	state.WebhookSecretWO = types.StringNull() // never stored
+	state.WebhookSecretWOVersion = knownOr(plan.WebhookSecretWOVersion, api.WebhookSecretWOVersion)
+	return state
+}
+
+// knownOr returns planned unless it is unknown, in which case fromAPI.
+func knownOr[T interface{ IsUnknown() bool }](planned, fromAPI T) T {
+	if planned.IsUnknown() {
+		return fromAPI
+	}
+	return planned
+}
+
 // createRequestFromModel builds the create request from a fully known plan.
 func createRequestFromModel(m notificationPolicyModel) sequence.CreateNotificationPolicyRequest {
 	req := sequence.CreateNotificationPolicyRequest{

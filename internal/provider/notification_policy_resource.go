@@ -192,7 +192,8 @@ func (notBlankValidator) ValidateString(_ context.Context, req validator.StringR
 }
 
 // webhookSecretPlanModifier plans webhook_secret when the configuration leaves it unset. With the
-// write-only input in use the secret stays out of state: null. Otherwise an existing policy keeps
+// write-only input in use the secret stays out of state: null (unknown while the input itself is
+// unknown, since it may turn out null). Otherwise an existing policy keeps
 // the secret it has (even none, e.g. after an import that could not read it), because the API
 // cannot change a secret in place; a replacement is planned by Terraform as a new policy, with no
 // prior state. A new EMAIL policy never has a secret; a new WEBHOOK policy gets one from
@@ -215,6 +216,16 @@ func (webhookSecretPlanModifier) PlanModifyString(ctx context.Context, req planm
 	}
 	var writeOnly types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("webhook_secret_wo"), &writeOnly)...)
+	if writeOnly.IsUnknown() {
+		// Known only at apply: a value there means null here, null means the current secret or,
+		// for a new policy, a generated one. Unknown covers both, unless both are null.
+		if req.State.Raw.IsNull() || !req.StateValue.IsNull() {
+			resp.PlanValue = types.StringUnknown()
+		} else {
+			resp.PlanValue = types.StringNull()
+		}
+		return
+	}
 	if !writeOnly.IsNull() {
 		resp.PlanValue = types.StringNull()
 		return
@@ -341,7 +352,7 @@ func (r *notificationPolicyResource) Create(ctx context.Context, req resource.Cr
 	}
 	tflog.Debug(ctx, "created notification policy", map[string]any{"id": created.ID, "write_only_secret": writeOnly})
 
-	state := notificationPolicyResourceModelFromAPI(created, &plan, writeOnly)
+	state := stateAfterWrite(created, plan, writeOnly)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	if writeOnly {
 		resp.Diagnostics.Append(storeWriteOnlySecretFingerprint(ctx, resp.Private, writeOnlySecret.ValueString())...)
@@ -428,7 +439,8 @@ func (r *notificationPolicyResource) Update(ctx context.Context, req resource.Up
 		resp.Diagnostics.Append(storeWriteOnlySecretFingerprint(ctx, resp.Private, writeOnlySecret.ValueString())...)
 	}
 
-	// Without any request (e.g. only the letter case of an address changed) the plan is the truth.
+	// State is the plan (see stateAfterWrite); without any request (e.g. only the write-only
+	// secret's version changed) there is nothing to take from the API.
 	state := plan
 	outcome := sendWaves(ctx, updateWaves(client, prior.ID.ValueString(), changesBetween(prior.notificationPolicyModel, plan.notificationPolicyModel)),
 		maxConcurrentRequestsPerPolicy)
@@ -441,8 +453,9 @@ func (r *notificationPolicyResource) Update(ctx context.Context, req resource.Up
 		recordFailedUpdate(ctx, client, known, plan, writeOnly, what, cause, resp)
 		return
 	}
-	if confirmed, ok := outcome.closestToPlan(plan, writeOnly); ok {
-		state = confirmed
+	if n := len(outcome.responses); n > 0 {
+		// Only what the plan left unknown comes from the answer, so any answer will do.
+		state = stateAfterWrite(outcome.responses[n-1], plan, writeOnly)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -461,13 +474,16 @@ func recordFailedUpdate(ctx context.Context, client *sequence.Client, known, pla
 	switch {
 	case readErr == nil:
 		state := notificationPolicyResourceModelFromAPI(current, &plan, writeOnlySecret)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		left := changesBetween(state.notificationPolicyModel, plan.notificationPolicyModel)
 		if left.empty() {
+			// A success after all, so state is the plan like after any other successful write.
+			success := stateAfterWrite(current, plan, writeOnlySecret)
+			resp.Diagnostics.Append(resp.State.Set(ctx, &success)...)
 			resp.Diagnostics.AddWarning("Notification policy updated after an error",
 				fmt.Sprintf("The request to %s failed (%s), but reading the policy back shows every planned change in place.", failedStep, cause))
 			return
 		}
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		resp.Diagnostics.AddError(summary, fmt.Sprintf(
 			"The request to %s failed: %s\n\nTerraform state now records the policy as Sequence reports it. "+
 				"Changes not made: %s. Run apply again to finish them.", failedStep, cause, left.describe()))
@@ -538,6 +554,10 @@ func (r *notificationPolicyResource) ModifyPlan(ctx context.Context, req resourc
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return // a creation (nothing to compare with) or a destroy
 	}
+	keepPriorRecipientsWhenSame(ctx, req, resp)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	var configSecret, configWriteOnly, priorSecret types.String
 	var configVersion, priorVersion types.Int64
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("webhook_secret"), &configSecret)...)
@@ -595,6 +615,32 @@ func (r *notificationPolicyResource) ModifyPlan(ctx context.Context, req resourc
 	// prior one, and a write-only attribute is null in both; the new policy's id is unknown.
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), types.StringUnknown())...)
 	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("id"))
+}
+
+// keepPriorRecipientsWhenSame plans the recipients in state when the configured ones are the same
+// recipients as Sequence compares them (e-mail addresses ignoring letter case, webhook URLs
+// exactly): after importing "Controller@Example.com" into a configuration that says
+// "controller@example.com", or after a case-only change in the dashboard or in the
+// configuration, the plan is empty rather than an update that would send nothing. Terraform
+// accepts a planned value equal to the prior state in place of the configured one.
+func keepPriorRecipientsWhenSame(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var planned, prior types.Set
+	var channel, priorChannel types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("recipients"), &planned)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("recipients"), &prior)...)
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("channel"), &channel)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("channel"), &priorChannel)...)
+	if resp.Diagnostics.HasError() || planned.IsNull() || planned.IsUnknown() || prior.IsNull() || prior.IsUnknown() ||
+		channel.IsUnknown() || !channel.Equal(priorChannel) || planned.Equal(prior) {
+		return
+	}
+	plannedRecipients := knownStrings(planned)
+	if len(plannedRecipients) != len(planned.Elements()) {
+		return // an element not known yet may be anything
+	}
+	if recipientChanges(channel.ValueString(), knownStrings(prior), plannedRecipients).empty() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("recipients"), prior)...)
+	}
 }
 
 // writeOnlySecretDiffers reports whether secret is known not to be the policy's current secret,

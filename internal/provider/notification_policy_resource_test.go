@@ -745,14 +745,29 @@ func TestAccNotificationPolicy_mixedCaseEmailsNoPerpetualDiff(t *testing.T) {
 				PlanOnly: true,
 			},
 			{
-				// A case-only change of the configuration needs no API request.
+				// A case-only change of the configuration is no change: Sequence would not see one.
 				PreConfig:        srv.ResetRequests,
 				Config:           config(`["alice.smith@example.com", "BOB@example.com"]`),
-				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
+				ConfigPlanChecks: expectAction(plancheck.ResourceActionNoop),
 				ConfigStateChecks: []statecheck.StateCheck{
-					stateValue("recipients", stringSetValue("alice.smith@example.com", "BOB@example.com")),
+					stateValue("recipients", stringSetValue("Alice.Smith@Example.com", "bob@example.com")),
 				},
 				Check: expectAPIChanges(srv),
+			},
+			{
+				// Along with a real change, the recipients keep the spelling in state as well.
+				PreConfig: srv.ResetRequests,
+				Config: policyConfig(srv, `
+  name               = "case"
+  channel            = "EMAIL"
+  recipients         = ["alice.smith@example.com", "BOB@example.com"]
+  notification_types = ["INVOICE_ISSUED"]
+`),
+				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
+				ConfigStateChecks: []statecheck.StateCheck{
+					stateValue("recipients", stringSetValue("Alice.Smith@Example.com", "bob@example.com")),
+				},
+				Check: expectAPIChanges(srv, "POST /api/notifications/policies/{id}/notification-types"),
 			},
 		},
 	})

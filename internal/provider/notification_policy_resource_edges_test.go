@@ -1,0 +1,437 @@
+package provider
+
+// Regression tests for paths real accounts hit outside the happy path: imported policies,
+// dashboard edits racing an apply, values unknown at plan time, case-only differences. After a
+// successful write the state is what was planned; what Sequence changes shows up on the next
+// refresh, never as a provider-bug error.
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/sequencehq/terraform-provider-sequence/internal/sequence"
+	"github.com/sequencehq/terraform-provider-sequence/internal/sequencetest"
+)
+
+// importBlock renders an import {} block adopting policy id as sequence_notification_policy.test.
+func importBlock(id string) string {
+	return fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", policyAddr, id)
+}
+
+// editBetweenPlanAndApply is a pre-apply plan check that changes the emulator's store, as someone
+// working in the dashboard would. terraform-plugin-testing saves each step's plan (plan -out) and
+// applies that saved plan after the pre-apply checks, so the edit lands between plan and apply.
+type editBetweenPlanAndApply func()
+
+func (e editBetweenPlanAndApply) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, _ *plancheck.CheckPlanResponse) {
+	e()
+}
+
+// updateEveryPolicy applies change to every policy in the emulator, failing the test on error.
+func updateEveryPolicy(t *testing.T, srv *sequencetest.Server, change func(*sequencetest.Policy)) {
+	t.Helper()
+	for _, p := range srv.Policies() {
+		if err := srv.UpdatePolicy(p.ID, change); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// checkEmulatorRecipients checks the recipients of the single policy the emulator holds, in any order.
+func checkEmulatorRecipients(srv *sequencetest.Server, want ...string) resource.TestCheckFunc {
+	return checkEmulatorPolicy(srv, func(p sequencetest.Policy) error {
+		got := slices.Sorted(slices.Values(p.Recipients))
+		if !slices.Equal(got, slices.Sorted(slices.Values(want))) {
+			return fmt.Errorf("emulator recipients: got %q, want %q", got, want)
+		}
+		return nil
+	})
+}
+
+// An imported WEBHOOK policy whose secret Sequence does not return on reads has a null
+// webhook_secret; adding a recipient keeps it null, although the update's response carries the
+// secret, and sends nothing but the addition. Imported with an import {} block or with the
+// terraform import command.
+func TestAccNotificationPolicy_importedOmittedSecretThenAddRecipient(t *testing.T) {
+	for _, importBlockUsed := range []bool{true, false} {
+		name := "terraform import"
+		if importBlockUsed {
+			name = "import block"
+		}
+		t.Run(name, func(t *testing.T) {
+			srv := sequencetest.NewServer(t, sequencetest.WithOmitSecretOnRead(true))
+			existing := srv.InsertPolicy(sequencetest.Policy{
+				Name:       "made in the dashboard",
+				Channel:    "WEBHOOK",
+				Recipients: []string{"https://hooks.example.com/a"},
+			})
+			config := func(recipients string) string {
+				c := policyConfig(srv, `
+  name       = "made in the dashboard"
+  channel    = "WEBHOOK"
+  recipients = `+recipients+`
+`)
+				if importBlockUsed {
+					c = importBlock(existing.ID) + c
+				}
+				return c
+			}
+			imported := resource.TestStep{
+				Config:            config(`["https://hooks.example.com/a"]`),
+				ConfigPlanChecks:  expectAction(plancheck.ResourceActionNoop),
+				ConfigStateChecks: []statecheck.StateCheck{stateValue("webhook_secret", knownvalue.Null())},
+			}
+			if !importBlockUsed {
+				imported = resource.TestStep{
+					Config:             config(`["https://hooks.example.com/a"]`),
+					ResourceName:       policyAddr,
+					ImportState:        true,
+					ImportStateId:      existing.ID,
+					ImportStatePersist: true,
+					ImportStateCheck: func(states []*terraform.InstanceState) error {
+						if len(states) != 1 || states[0].Attributes["webhook_secret"] != "" {
+							return fmt.Errorf("want one imported policy with a null webhook_secret")
+						}
+						return nil
+					},
+				}
+			}
+
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             checkNoPolicies(srv),
+				Steps: []resource.TestStep{
+					imported,
+					{
+						PreConfig:        srv.ResetRequests,
+						Config:           config(`["https://hooks.example.com/a", "https://hooks.example.com/b"]`),
+						ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
+						ConfigStateChecks: []statecheck.StateCheck{
+							stateValue("id", knownvalue.StringExact(existing.ID)),
+							stateValue("webhook_secret", knownvalue.Null()),
+							stateValue("recipients", stringSetValue("https://hooks.example.com/a", "https://hooks.example.com/b")),
+						},
+						Check: resource.ComposeTestCheckFunc(
+							expectAPIChanges(srv, "POST /api/notifications/policies/{id}/recipients"),
+							checkEmulatorSecret(srv, existing.WebhookSecret),
+						),
+					},
+				},
+			})
+		})
+	}
+}
+
+// A saved plan applied after someone added a recipient and a notification type in the dashboard:
+// the apply makes the planned change and records the plan; the dashboard's additions show up as
+// drift on the next plan, which removes them.
+func TestAccNotificationPolicy_savedPlanAppliedAfterDashboardEdit(t *testing.T) {
+	srv := sequencetest.NewServer(t)
+	const two = `["finance@example.com", "ops@example.com"]`
+	config := func(recipients string) string {
+		return policyConfig(srv, `
+  name       = "saved plan"
+  channel    = "EMAIL"
+  recipients = `+recipients+`
+`)
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkNoPolicies(srv),
+		Steps: []resource.TestStep{
+			{Config: config(`["ops@example.com"]`)},
+			{
+				PreConfig: srv.ResetRequests,
+				Config:    config(two),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(policyAddr, plancheck.ResourceActionUpdate),
+					editBetweenPlanAndApply(func() {
+						updateEveryPolicy(t, srv, func(p *sequencetest.Policy) {
+							p.Recipients = append(p.Recipients, "dashboard@example.com")
+							p.NotificationTypes = append(p.NotificationTypes, "INVOICE_ISSUED")
+						})
+					}),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					stateValue("recipients", stringSetValue("finance@example.com", "ops@example.com")),
+					stateValue("notification_types", knownvalue.Null()),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					expectAPIChanges(srv, "POST /api/notifications/policies/{id}/recipients"),
+					checkEmulatorRecipients(srv, "dashboard@example.com", "finance@example.com", "ops@example.com"),
+				),
+				// The refresh after the apply finds the dashboard's additions.
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				PreConfig:        srv.ResetRequests,
+				Config:           config(two),
+				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
+				Check: resource.ComposeTestCheckFunc(
+					expectAPIChanges(srv,
+						"DELETE /api/notifications/policies/{id}/recipients/dashboard@example.com",
+						"DELETE /api/notifications/policies/{id}/notification-types/INVOICE_ISSUED"),
+					checkEmulatorRecipients(srv, "finance@example.com", "ops@example.com"),
+				),
+			},
+		},
+	})
+}
+
+// secretFromUnknown renders a WEBHOOK policy whose webhook_secret_wo is unknown at plan time: it
+// depends on the id of a terraform_data created in the same run. whenKnown is the expression the
+// secret takes once that id is known (a quoted string, or null).
+func secretFromUnknown(srv *sequencetest.Server, name, recipients, whenKnown string) string {
+	otherwise := "null"
+	if whenKnown == "null" {
+		otherwise = `"never-sent-secret"`
+	}
+	return policyConfig(srv, fmt.Sprintf(`
+  name              = %q
+  channel           = "WEBHOOK"
+  recipients        = %s
+  webhook_secret_wo = terraform_data.secret_source.id != "" ? %s : %s
+`, name, recipients, whenKnown, otherwise)) + `
+resource "terraform_data" "secret_source" {
+  input = "secret source"
+}
+`
+}
+
+// expectSecretUnknownInPlan checks that webhook_secret is planned as unknown ("known after
+// apply"). Unlike plancheck.ExpectUnknownValue it never prints the planned value, a secret.
+type expectSecretUnknownInPlan struct{}
+
+func (expectSecretUnknownInPlan) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	for _, rc := range req.Plan.ResourceChanges {
+		if rc.Address != policyAddr {
+			continue
+		}
+		if unknown, ok := rc.Change.AfterUnknown.(map[string]any); ok && unknown["webhook_secret"] == true {
+			return
+		}
+		resp.Error = fmt.Errorf("%s: webhook_secret is planned as a known value or null (not shown), want unknown", policyAddr)
+		return
+	}
+	resp.Error = fmt.Errorf("%s not in the plan", policyAddr)
+}
+
+// A write-only secret unknown at plan time may turn out null (Sequence generates a secret, which
+// state keeps) or a value (sent, state keeps null): webhook_secret is planned unknown, never null.
+func TestAccNotificationPolicy_writeOnlySecretUnknownAtPlanOnCreate(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		whenKnown  string
+		wantState  knownvalue.Check
+		wantSecret func(sequencetest.Policy) error
+	}{
+		{
+			name:      "null at apply: Sequence generates the secret",
+			whenKnown: "null",
+			wantState: generatedSecret,
+		},
+		{
+			name:      "a value at apply: sent and kept out of state",
+			whenKnown: `"chosen-at-apply-secret"`,
+			wantState: knownvalue.Null(),
+			wantSecret: func(p sequencetest.Policy) error {
+				if p.WebhookSecret != "chosen-at-apply-secret" {
+					return fmt.Errorf("the emulator holds a different webhook secret than the one configured (values not shown)")
+				}
+				return nil
+			},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := sequencetest.NewServer(t)
+			check := checkSecretMatchesEmulator(srv)
+			if tc.wantSecret != nil {
+				check = checkEmulatorPolicy(srv, tc.wantSecret)
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				TerraformVersionChecks:   writeOnlyCLIs,
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             checkNoPolicies(srv),
+				Steps: []resource.TestStep{{
+					Config: secretFromUnknown(srv, "unknown secret", `["https://hooks.example.com/a"]`, tc.whenKnown),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(policyAddr, plancheck.ResourceActionCreate),
+						expectSecretUnknownInPlan{},
+					}},
+					ConfigStateChecks: []statecheck.StateCheck{stateValue("webhook_secret", tc.wantState)},
+					Check:             check,
+				}},
+			})
+		})
+	}
+}
+
+// An existing policy with a generated secret gets a write-only secret that is unknown at plan
+// time and null at apply: the update adds the recipient and the secret stays as it was.
+func TestAccNotificationPolicy_writeOnlySecretUnknownAtPlanNullAtApplyOnUpdate(t *testing.T) {
+	srv := sequencetest.NewServer(t)
+	sameSecret := statecheck.CompareValue(compare.ValuesSame())
+
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   writeOnlyCLIs,
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkNoPolicies(srv),
+		Steps: []resource.TestStep{
+			{
+				Config: policyConfig(srv, `
+  name       = "unknown secret"
+  channel    = "WEBHOOK"
+  recipients = ["https://hooks.example.com/a"]
+`),
+				ConfigStateChecks: []statecheck.StateCheck{sameSecret.AddStateValue(policyAddr, tfjsonpath.New("webhook_secret"))},
+			},
+			{
+				PreConfig: srv.ResetRequests,
+				Config:    secretFromUnknown(srv, "unknown secret", `["https://hooks.example.com/a", "https://hooks.example.com/b"]`, "null"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(policyAddr, plancheck.ResourceActionUpdate),
+					expectSecretUnknownInPlan{},
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{sameSecret.AddStateValue(policyAddr, tfjsonpath.New("webhook_secret"))},
+				Check: resource.ComposeTestCheckFunc(
+					expectAPIChanges(srv, "POST /api/notifications/policies/{id}/recipients"),
+					checkSecretMatchesEmulator(srv),
+				),
+			},
+		},
+	})
+}
+
+// Sequence compares e-mail addresses ignoring letter case: a configuration that differs from an
+// imported policy only in case plans no change and sends nothing, and so does a refresh that finds
+// a case-only change made in the dashboard.
+func TestAccNotificationPolicy_importCaseOnlyDifferenceIsNoChange(t *testing.T) {
+	srv := sequencetest.NewServer(t)
+	existing := srv.InsertPolicy(sequencetest.Policy{
+		Name:       "made in the dashboard",
+		Channel:    "EMAIL",
+		Recipients: []string{"Controller@Example.com", "ops@example.com"},
+	})
+	config := importBlock(existing.ID) + policyConfig(srv, `
+  name       = "made in the dashboard"
+  channel    = "EMAIL"
+  recipients = ["controller@example.com", "ops@example.com"]
+`)
+	noChange := resource.ConfigPlanChecks{
+		PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(policyAddr, plancheck.ResourceActionNoop)},
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkNoPolicies(srv),
+		Steps: []resource.TestStep{
+			{
+				PreConfig:        srv.ResetRequests,
+				Config:           config,
+				ConfigPlanChecks: noChange,
+				Check: resource.ComposeTestCheckFunc(
+					expectAPIChanges(srv),
+					checkEmulatorRecipients(srv, "Controller@Example.com", "ops@example.com"),
+				),
+			},
+			{
+				PreConfig: func() {
+					updateEveryPolicy(t, srv, func(p *sequencetest.Policy) {
+						for i, r := range p.Recipients {
+							p.Recipients[i] = strings.ToUpper(r)
+						}
+					})
+					srv.ResetRequests()
+				},
+				Config:           config,
+				ConfigPlanChecks: noChange,
+				Check: resource.ComposeTestCheckFunc(
+					expectAPIChanges(srv),
+					checkEmulatorRecipients(srv, "CONTROLLER@EXAMPLE.COM", "OPS@EXAMPLE.COM"),
+				),
+			},
+			{
+				// A configuration changed only in letter case is no change either.
+				PreConfig: srv.ResetRequests,
+				Config: importBlock(existing.ID) + policyConfig(srv, `
+  name       = "made in the dashboard"
+  channel    = "EMAIL"
+  recipients = ["CONTROLLER@example.com", "Ops@Example.com"]
+`),
+				ConfigPlanChecks: noChange,
+				Check:            expectAPIChanges(srv),
+			},
+		},
+	})
+}
+
+// stateAfterWrite keeps every known planned value and takes only the unknown ones from the API.
+func TestStateAfterWrite(t *testing.T) {
+	answer := apiPolicy(func(p *sequence.NotificationPolicy) {
+		p.Recipients = append(p.Recipients, "https://hooks.example.com/added-in-the-dashboard")
+		p.NotificationTypes = []string{"INVOICE_ISSUED"}
+		p.WebhookSecret = "whsec_fromtheapi"
+	})
+	plan := notificationPolicyResourceModel{
+		notificationPolicyModel: notificationPolicyModel{
+			ID:                types.StringUnknown(),
+			Name:              types.StringValue("alerts"),
+			Channel:           types.StringValue(sequence.ChannelWebhook),
+			Recipients:        stringSet([]string{"https://hooks.example.com/a", "https://hooks.example.com/b"}),
+			NotificationTypes: types.SetNull(types.StringType),
+			WebhookSecret:     types.StringNull(),
+			CreatedAt:         types.StringUnknown(),
+			SequenceAccountID: types.StringUnknown(),
+		},
+		WebhookSecretWO:        types.StringNull(),
+		WebhookSecretWOVersion: types.Int64Value(2),
+	}
+
+	state := stateAfterWrite(answer, plan, false)
+	want := plan
+	want.ID = types.StringValue(answer.ID)
+	want.CreatedAt = types.StringValue(answer.CreatedAt)
+	want.SequenceAccountID = types.StringValue(answer.SequenceAccountID)
+	for _, f := range []struct {
+		name      string
+		got, want attr.Value
+	}{
+		{"id", state.ID, want.ID},
+		{"name", state.Name, want.Name},
+		{"channel", state.Channel, want.Channel},
+		{"recipients", state.Recipients, want.Recipients},
+		{"notification_types", state.NotificationTypes, want.NotificationTypes},
+		{"webhook_secret", state.WebhookSecret, want.WebhookSecret},
+		{"created_at", state.CreatedAt, want.CreatedAt},
+		{"sequence_account_id", state.SequenceAccountID, want.SequenceAccountID},
+		{"webhook_secret_wo", state.WebhookSecretWO, want.WebhookSecretWO},
+		{"webhook_secret_wo_version", state.WebhookSecretWOVersion, want.WebhookSecretWOVersion},
+	} {
+		if !f.got.Equal(f.want) {
+			// Secrets in this test are fake, but the message follows the rule: no values.
+			t.Errorf("%s is not the planned value (or, planned unknown, the API's)", f.name)
+		}
+	}
+
+	plan.WebhookSecret = types.StringUnknown()
+	if got := stateAfterWrite(answer, plan, false).WebhookSecret; !got.Equal(types.StringValue(answer.WebhookSecret)) {
+		t.Error("a secret planned unknown (generated) was not taken from the API")
+	}
+	if got := stateAfterWrite(answer, plan, true).WebhookSecret; !got.IsNull() {
+		t.Error("a secret planned unknown with the write-only input in use reached state")
+	}
+}
