@@ -53,7 +53,7 @@ func policiesDataSourceBlock(args string) string {
 const validEmailPolicy = `name = "x"; channel = "EMAIL"; recipients = ["ops@example.com"]`
 
 var invalidConfigCases = []invalidConfigCase{
-	// The provider block (resolveProviderSettings, endpointProblem and the int64 validators).
+	// The provider block (resolveProviderSettings, sequence.ParseEndpoint and the int64 validators).
 	{
 		name:     "provider without client_id names the attribute and its environment variable",
 		provider: `provider "sequence" { endpoint = "%s"; client_secret = "s3cret" }`,
@@ -103,6 +103,12 @@ var invalidConfigCases = []invalidConfigCase{
 		provider: `provider "sequence" { endpoint = "://sequence"; client_id = "id"; client_secret = "s3cret" }`,
 		object:   resourceBlock(validEmailPolicy),
 		want:     []string{"Invalid Sequence API endpoint", "not a valid URL"},
+	},
+	{
+		name:     "provider refuses an endpoint with credentials without quoting them",
+		provider: `provider "sequence" { endpoint = "https://leaked-id:leaked-pw@eu.sequencehq.com/api"; client_id = "id"; client_secret = "s3cret" }`,
+		object:   resourceBlock(validEmailPolicy),
+		want:     []string{"Invalid Sequence API endpoint", `The endpoint attribute is "https://eu.sequencehq.com/api"`, "possibly credentials (left out of this message)", "set client_id and client_secret instead"},
 	},
 	{
 		name:     "provider refuses negative max_retries",

@@ -4,9 +4,8 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"net"
-	"net/url"
 	"os"
 	"strings"
 
@@ -219,13 +218,12 @@ func resolveProviderSettings(config sequenceProviderModel, getenv func(string) s
 		if endpoint == "" {
 			endpoint = sequence.DefaultEndpoint
 		}
-		if problem := endpointProblem(endpoint); problem != "" {
+		if _, err := sequence.ParseEndpoint(endpoint); err != nil {
 			source := "The endpoint attribute"
 			if config.Endpoint.IsNull() {
 				source = "The " + envEndpoint + " environment variable"
 			}
-			diags.AddAttributeError(path.Root("endpoint"), "Invalid Sequence API endpoint",
-				fmt.Sprintf("%s is %q: %s.", source, endpoint, problem))
+			diags.AddAttributeError(path.Root("endpoint"), "Invalid Sequence API endpoint", endpointErrorDetail(source, err))
 		}
 		settings.endpoint = endpoint
 	}
@@ -265,35 +263,14 @@ func resolveProviderSettings(config sequenceProviderModel, getenv func(string) s
 	return settings, unknown, diags
 }
 
-// endpointProblem explains why raw cannot be used as the API base URL, or returns "".
-// Plain http is only allowed to a loopback host, where nothing crosses a network.
-func endpointProblem(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "not a valid URL"
+// endpointErrorDetail says which setting holds an endpoint sequence.ParseEndpoint refused and why,
+// quoting it only as the parser shows it (without anything that could be credentials).
+func endpointErrorDetail(source string, err error) string {
+	var endpointErr *sequence.EndpointError
+	if errors.As(err, &endpointErr) {
+		return fmt.Sprintf("%s is %q: %s.", source, endpointErr.Endpoint, endpointErr.Problem)
 	}
-	if u.Scheme == "" || u.Hostname() == "" {
-		return "must be an absolute URL such as " + sequence.DefaultEndpoint
-	}
-	switch u.Scheme {
-	case "https":
-		return ""
-	case "http":
-		if isLoopbackHost(u.Hostname()) {
-			return ""
-		}
-		return "plain http would send the API credentials unencrypted; use https (http is only allowed for a loopback host such as 127.0.0.1 or localhost)"
-	default:
-		return fmt.Sprintf("unsupported scheme %q; use https", u.Scheme)
-	}
-}
-
-func isLoopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return fmt.Sprintf("%s is not a usable endpoint: %s.", source, err)
 }
 
 // userAgent identifies the provider and, when known, the Terraform (or OpenTofu) version running it.

@@ -378,33 +378,6 @@ func TestResolveProviderSettings(t *testing.T) {
 	}
 }
 
-func TestEndpointProblem(t *testing.T) {
-	cases := []struct {
-		endpoint string
-		valid    bool
-	}{
-		{sequence.DefaultEndpoint, true},
-		{sequence.SandboxEndpoint, true},
-		{"http://127.0.0.1:1234/api", true},
-		{"http://localhost:1234/api", true},
-		{"http://LOCALHOST/api", true},
-		{"http://[::1]:1234/api", true},
-		{"http://127.8.9.10/api", true},
-		{"http://sequence.example.com/api", false},
-		{"http://10.0.0.1/api", false},
-		{"http://localhost.example.com/api", false},
-		{"ftp://sequence.example.com/api", false},
-		{"eu.sequencehq.com/api", false},
-		{"https://", false},
-		{"://bad", false},
-	}
-	for _, tc := range cases {
-		if problem := endpointProblem(tc.endpoint); (problem == "") != tc.valid {
-			t.Errorf("endpointProblem(%q) = %q, want valid=%v", tc.endpoint, problem, tc.valid)
-		}
-	}
-}
-
 func TestUserAgent(t *testing.T) {
 	if got := userAgent("1.2.3", "1.8.5"); got != "terraform-provider-sequence/1.2.3 (+https://registry.terraform.io/providers/sequencehq/sequence; Terraform/1.8.5)" {
 		t.Errorf("userAgent = %q", got)
