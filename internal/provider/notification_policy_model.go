@@ -113,19 +113,19 @@ func createRequestFromModel(m notificationPolicyModel) sequence.CreateNotificati
 	return req
 }
 
-// keepPriorSpelling replaces each address that matches a prior address case-insensitively with the
-// prior spelling.
+// keepPriorSpelling replaces each address that is the same recipient as a prior address
+// (sequence.RecipientKey) with the prior spelling.
 func keepPriorSpelling(recipients, prior []string) []string {
 	if len(prior) == 0 {
 		return recipients
 	}
-	byFold := make(map[string]string, len(prior))
+	byKey := make(map[string]string, len(prior))
 	for _, r := range prior {
-		byFold[foldKey(r)] = r
+		byKey[sequence.RecipientKey(sequence.ChannelEmail, r)] = r
 	}
 	out := make([]string, len(recipients))
 	for i, r := range recipients {
-		if spelling, ok := byFold[foldKey(r)]; ok {
+		if spelling, ok := byKey[sequence.RecipientKey(sequence.ChannelEmail, r)]; ok {
 			out[i] = spelling
 		} else {
 			out[i] = r

@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -69,7 +68,7 @@ func webhookURLProblem(s string) string {
 func caseInsensitiveDuplicates(addresses []string) [][]string {
 	byFold := make(map[string][]string)
 	for _, a := range addresses {
-		k := foldKey(a)
+		k := sequence.RecipientKey(sequence.ChannelEmail, a)
 		if !slices.Contains(byFold[k], a) {
 			byFold[k] = append(byFold[k], a)
 		}
@@ -83,19 +82,6 @@ func caseInsensitiveDuplicates(addresses []string) [][]string {
 	}
 	slices.SortFunc(groups, func(a, b []string) int { return strings.Compare(a[0], b[0]) })
 	return groups
-}
-
-// foldKey maps each rune to the smallest rune of its case-folding orbit, so two strings have the
-// same key exactly when strings.EqualFold says they are equal (strings.ToLower does not: it
-// separates "s" from "ſ" and joins "i" with "İ").
-func foldKey(s string) string {
-	return strings.Map(func(r rune) rune {
-		smallest := r
-		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
-			smallest = min(smallest, f)
-		}
-		return smallest
-	}, s)
 }
 
 // notificationTypeWarning explains why t is worth a second look, or returns "" for a known type.
