@@ -2,7 +2,6 @@ package provider
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -63,7 +62,7 @@ func notificationPolicyModelFromAPI(p *sequence.NotificationPolicy, prior *notif
 	switch {
 	case !priorSecret.IsNull() && !priorSecret.IsUnknown() && priorSecret.ValueString() != "":
 		m.WebhookSecret = priorSecret
-	case p.WebhookSecret != "" && !looksMasked(p.WebhookSecret):
+	case p.WebhookSecret != "": // the client decodes a masked secret as absent
 		m.WebhookSecret = types.StringValue(p.WebhookSecret)
 	}
 	return m
@@ -132,12 +131,6 @@ func keepPriorSpelling(recipients, prior []string) []string {
 		}
 	}
 	return out
-}
-
-// looksMasked reports whether a secret returned by the API is a redacted placeholder (such as
-// "whsec_****abcd") rather than the secret itself; such a value must never reach state.
-func looksMasked(secret string) bool {
-	return strings.Contains(secret, "***") || strings.ContainsRune(secret, '•') || strings.ContainsRune(secret, '…')
 }
 
 // stringSet builds a known set of strings. Exact duplicates, which a set cannot hold, are dropped.
