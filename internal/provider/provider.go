@@ -33,6 +33,11 @@ const (
 
 const defaultMaxRetries = 5
 
+// emptyIsUnset documents how resolveProviderSettings treats "" (see stringSetting).
+const emptyIsUnset = "An empty string counts as unset for each of the three, so a variable defaulting to `\"\"` " +
+	"(`endpoint = var.endpoint`) falls back to the environment variable, then to the default endpoint " +
+	"or a missing-credential error."
+
 var (
 	_ provider.Provider                       = &sequenceProvider{}
 	_ provider.ProviderWithEphemeralResources = &sequenceProvider{}
@@ -71,24 +76,25 @@ func (p *sequenceProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Manages [Sequence](https://sequencehq.com) notification policies through the Sequence API " +
 			"(API version `" + sequence.APIVersion + "`). `endpoint`, `client_id` and `client_secret` can also come from " +
-			"environment variables; a value in the provider block wins over the environment.",
+			"environment variables; a value in the provider block wins over the environment. " + emptyIsUnset,
 		Attributes: map[string]schema.Attribute{
 			"endpoint": schema.StringAttribute{
 				MarkdownDescription: "Base URL of the Sequence API. Defaults to `" + sequence.DefaultEndpoint + "` " +
 					"(production); the sandbox is `" + sequence.SandboxEndpoint + "`. Can also be set with the `" +
-					envEndpoint + "` environment variable. Must be `https://`, except for a loopback host " +
-					"(`localhost`, `127.0.0.1`, `::1`) such as a local emulator.",
+					envEndpoint + "` environment variable; an empty string counts as unset. Must be `https://`, except for a " +
+					"loopback host (`localhost`, `127.0.0.1`, `::1`) such as a local emulator.",
 				Optional: true,
 			},
 			"client_id": schema.StringAttribute{
 				MarkdownDescription: "Client ID of a Sequence API client (created in the Sequence dashboard). " +
-					"Can also be set with the `" + envClientID + "` environment variable. Required by one of the two.",
+					"Can also be set with the `" + envClientID + "` environment variable. Required by one of the two; " +
+					"an empty string counts as unset.",
 				Optional: true,
 			},
 			"client_secret": schema.StringAttribute{
 				MarkdownDescription: "Client secret of the Sequence API client. Sensitive. Can also be set with the `" +
 					envClientSecret + "` environment variable, which keeps it out of configuration files. " +
-					"Required by one of the two.",
+					"Required by one of the two; an empty string counts as unset.",
 				Optional:  true,
 				Sensitive: true,
 			},
@@ -202,25 +208,27 @@ func resolveProviderSettings(config sequenceProviderModel, getenv func(string) s
 	settings := providerSettings{maxRetries: defaultMaxRetries}
 
 	// stringSetting returns the configured value, else the environment's; ok is false when unknown.
-	stringSetting := func(attr string, v types.String, env string) (string, bool) {
+	// An empty string counts as unset, so `endpoint = var.endpoint` with a variable defaulting to
+	// "" (the usual pattern) falls back to the environment like an omitted attribute does.
+	stringSetting := func(attr string, v types.String, env string) (value string, fromEnv, ok bool) {
 		if v.IsUnknown() {
 			unknown = append(unknown, attr)
-			return "", false
+			return "", false, false
 		}
-		if !v.IsNull() {
-			return v.ValueString(), true
+		if !v.IsNull() && v.ValueString() != "" {
+			return v.ValueString(), false, true
 		}
-		return getenv(env), true
+		return getenv(env), true, true
 	}
 
-	endpoint, endpointKnown := stringSetting("endpoint", config.Endpoint, envEndpoint)
+	endpoint, endpointFromEnv, endpointKnown := stringSetting("endpoint", config.Endpoint, envEndpoint)
 	if endpointKnown {
 		if endpoint == "" {
 			endpoint = sequence.DefaultEndpoint
 		}
 		if _, err := sequence.ParseEndpoint(endpoint); err != nil {
 			source := "The endpoint attribute"
-			if config.Endpoint.IsNull() {
+			if endpointFromEnv {
 				source = "The " + envEndpoint + " environment variable"
 			}
 			diags.AddAttributeError(path.Root("endpoint"), "Invalid Sequence API endpoint", endpointErrorDetail(source, err))
@@ -237,14 +245,14 @@ func resolveProviderSettings(config sequenceProviderModel, getenv func(string) s
 		{"client_secret", envClientSecret, "client secret", config.ClientSecret, &settings.clientSecret},
 	}
 	for _, c := range credentials {
-		value, known := stringSetting(c.attr, c.value, c.env)
+		value, _, known := stringSetting(c.attr, c.value, c.env)
 		if !known {
 			continue
 		}
 		if value == "" {
 			diags.AddAttributeError(path.Root(c.attr), "Missing Sequence API "+c.what,
 				fmt.Sprintf("The Sequence provider needs an API %s: set the %s attribute in the provider block or the %s "+
-					"environment variable. API clients are created in the Sequence dashboard.", c.what, c.attr, c.env))
+					"environment variable (an empty string counts as unset). API clients are created in the Sequence dashboard.", c.what, c.attr, c.env))
 		}
 		*c.dest = value
 	}
