@@ -32,17 +32,34 @@ func recipientProblem(channel, recipient string) string {
 	return ""
 }
 
-// emailProblem requires a bare address such as ops@example.com: no display name, no angle
-// brackets, no surrounding spaces.
+// emailProblem requires a bare address (an RFC 5322 addr-spec) such as ops@example.com or
+// "quoted"@example.com: no display name, no angle brackets, no surrounding spaces. The emulator's
+// isBareEmail applies the same rule.
 func emailProblem(s string) string {
 	addr, err := mail.ParseAddress(s)
 	if err != nil || !strings.Contains(s, "@") {
 		return fmt.Sprintf("%q is not a valid e-mail address; EMAIL policies take bare addresses such as ops@example.com", s)
 	}
-	if addr.Name != "" || addr.Address != s {
+	if addr.Name != "" || !writtenAsAddrSpec(s, addr.Address) {
 		return fmt.Sprintf("%q must be a bare e-mail address such as ops@example.com, without a display name, angle brackets or spaces", s)
 	}
 	return ""
+}
+
+// writtenAsAddrSpec reports whether s, which net/mail parsed as address with no display name, is
+// written as a bare address: address itself, or address with its local part quoted, which
+// net/mail returns unquoted ("\"quoted\"@example.com" parses to quoted@example.com). The domain
+// must match exactly, which rules out "<...>" and white space around the '@'.
+func writtenAsAddrSpec(s, address string) bool {
+	if s == address {
+		return true
+	}
+	at, addressAt := strings.LastIndex(s, "@"), strings.LastIndex(address, "@")
+	if at < 0 || addressAt < 0 || s[at+1:] != address[addressAt+1:] {
+		return false
+	}
+	local := s[:at]
+	return len(local) >= 2 && local[0] == '"' && local[len(local)-1] == '"'
 }
 
 // webhookURLProblem requires an absolute https URL with a host.
