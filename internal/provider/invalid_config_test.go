@@ -53,7 +53,7 @@ func policiesDataSourceBlock(args string) string {
 const validEmailPolicy = `name = "x"; channel = "EMAIL"; recipients = ["ops@example.com"]`
 
 var invalidConfigCases = []invalidConfigCase{
-	// The provider block (resolveProviderSettings, endpointProblem and the int64 validators).
+	// The provider block (resolveProviderSettings, sequence.ParseEndpoint and the int64 validators).
 	{
 		name:     "provider without client_id names the attribute and its environment variable",
 		provider: `provider "sequence" { endpoint = "%s"; client_secret = "s3cret" }`,
@@ -66,12 +66,39 @@ var invalidConfigCases = []invalidConfigCase{
 		object:   resourceBlock(validEmailPolicy),
 		want:     []string{"Missing Sequence API client secret", "set the client_secret attribute in the provider block or the SEQUENCE_CLIENT_SECRET environment variable"},
 	},
+	// An empty string counts as unset: without the environment variable it is missing (the
+	// fallback to the environment is TestAccProvider_emptySettingsFallBackToEnvironment).
 	{
-		name:     "provider with an empty client_id is not completed from the environment",
+		name:     "provider with an empty client_id and no SEQUENCE_CLIENT_ID reports it missing",
 		provider: `provider "sequence" { endpoint = "%s"; client_id = ""; client_secret = "s3cret" }`,
-		env:      map[string]string{envClientID: sequencetest.DefaultClientID},
+		object:   resourceBlock(validEmailPolicy),
+		want:     []string{"Missing Sequence API client ID", "or the SEQUENCE_CLIENT_ID environment variable (an empty string counts as unset)"},
+	},
+	{
+		name:     "provider with an empty client_secret and no SEQUENCE_CLIENT_SECRET reports it missing",
+		provider: `provider "sequence" { endpoint = "%s"; client_id = "id"; client_secret = "" }`,
+		object:   resourceBlock(validEmailPolicy),
+		want:     []string{"Missing Sequence API client secret", "or the SEQUENCE_CLIENT_SECRET environment variable (an empty string counts as unset)"},
+	},
+	{
+		name:     "provider with an empty client_secret and an empty SEQUENCE_CLIENT_SECRET reports it missing",
+		provider: `provider "sequence" { endpoint = "%s"; client_id = "id"; client_secret = "" }`,
+		env:      map[string]string{envClientSecret: ""},
+		object:   resourceBlock(validEmailPolicy),
+		want:     []string{"Missing Sequence API client secret"},
+	},
+	{
+		name:     "provider with an empty endpoint and empty credentials and no environment reports the credentials",
+		provider: `provider "sequence" { endpoint = ""; client_id = ""; client_secret = "" }`,
 		object:   resourceBlock(validEmailPolicy),
 		want:     []string{"Missing Sequence API client ID"},
+	},
+	{
+		name:     "provider with an empty endpoint judges SEQUENCE_ENDPOINT and says it came from there",
+		provider: `provider "sequence" { endpoint = ""; client_id = "id"; client_secret = "s3cret" }`,
+		env:      map[string]string{envEndpoint: "http://10.0.0.1/api"},
+		object:   resourceBlock(validEmailPolicy),
+		want:     []string{"Invalid Sequence API endpoint", `The SEQUENCE_ENDPOINT environment variable is "http://10.0.0.1/api"`},
 	},
 	{
 		name:     "provider refuses a plain http endpoint on a non-loopback host",
@@ -103,6 +130,12 @@ var invalidConfigCases = []invalidConfigCase{
 		provider: `provider "sequence" { endpoint = "://sequence"; client_id = "id"; client_secret = "s3cret" }`,
 		object:   resourceBlock(validEmailPolicy),
 		want:     []string{"Invalid Sequence API endpoint", "not a valid URL"},
+	},
+	{
+		name:     "provider refuses an endpoint with credentials without quoting them",
+		provider: `provider "sequence" { endpoint = "https://leaked-id:leaked-pw@eu.sequencehq.com/api"; client_id = "id"; client_secret = "s3cret" }`,
+		object:   resourceBlock(validEmailPolicy),
+		want:     []string{"Invalid Sequence API endpoint", `The endpoint attribute is "https://eu.sequencehq.com/api"`, "possibly credentials (left out of this message)", "set client_id and client_secret instead"},
 	},
 	{
 		name:     "provider refuses negative max_retries",

@@ -17,14 +17,11 @@ type setChanges struct {
 
 func (c setChanges) empty() bool { return len(c.add) == 0 && len(c.remove) == 0 }
 
-// recipientChanges compares recipients the way Sequence does: e-mail addresses case-insensitively,
-// webhook URLs exactly. A recipient whose spelling changes only in letter case needs no request.
+// recipientChanges compares recipients the way Sequence does (sequence.RecipientKey): e-mail
+// addresses case-insensitively, webhook URLs exactly. A recipient whose spelling changes only in
+// letter case needs no request.
 func recipientChanges(channel string, current, planned []string) setChanges {
-	key := func(s string) string { return s }
-	if channel == sequence.ChannelEmail {
-		key = foldKey
-	}
-	return setDifference(current, planned, key)
+	return setDifference(current, planned, func(r string) string { return sequence.RecipientKey(channel, r) })
 }
 
 // notificationTypeChanges compares notification types. A nil slice means "all types": going from

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -63,7 +62,7 @@ func notificationPolicyModelFromAPI(p *sequence.NotificationPolicy, prior *notif
 	switch {
 	case !priorSecret.IsNull() && !priorSecret.IsUnknown() && priorSecret.ValueString() != "":
 		m.WebhookSecret = priorSecret
-	case p.WebhookSecret != "" && !looksMasked(p.WebhookSecret):
+	case p.WebhookSecret != "": // the client decodes a masked secret as absent
 		m.WebhookSecret = types.StringValue(p.WebhookSecret)
 	}
 	return m
@@ -142,31 +141,25 @@ func createRequestFromModel(m notificationPolicyModel) sequence.CreateNotificati
 	return req
 }
 
-// keepPriorSpelling replaces each address that matches a prior address case-insensitively with the
-// prior spelling.
+// keepPriorSpelling replaces each address that is the same recipient as a prior address
+// (sequence.RecipientKey) with the prior spelling.
 func keepPriorSpelling(recipients, prior []string) []string {
 	if len(prior) == 0 {
 		return recipients
 	}
-	byFold := make(map[string]string, len(prior))
+	byKey := make(map[string]string, len(prior))
 	for _, r := range prior {
-		byFold[foldKey(r)] = r
+		byKey[sequence.RecipientKey(sequence.ChannelEmail, r)] = r
 	}
 	out := make([]string, len(recipients))
 	for i, r := range recipients {
-		if spelling, ok := byFold[foldKey(r)]; ok {
+		if spelling, ok := byKey[sequence.RecipientKey(sequence.ChannelEmail, r)]; ok {
 			out[i] = spelling
 		} else {
 			out[i] = r
 		}
 	}
 	return out
-}
-
-// looksMasked reports whether a secret returned by the API is a redacted placeholder (such as
-// "whsec_****abcd") rather than the secret itself; such a value must never reach state.
-func looksMasked(secret string) bool {
-	return strings.Contains(secret, "***") || strings.ContainsRune(secret, '•') || strings.ContainsRune(secret, '…')
 }
 
 // stringSet builds a known set of strings. Exact duplicates, which a set cannot hold, are dropped.

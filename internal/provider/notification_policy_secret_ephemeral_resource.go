@@ -96,7 +96,7 @@ func (e *notificationPolicySecretEphemeralResource) Open(ctx context.Context, re
 			fmt.Sprintf("Notification policy %q uses channel %s; only %s policies have a webhook secret.",
 				id, policy.Channel, sequence.ChannelWebhook))
 		return
-	case policy.WebhookSecret == "" || looksMasked(policy.WebhookSecret):
+	case policy.WebhookSecret == "": // omitted or masked
 		resp.Diagnostics.AddAttributeError(path.Root("id"), "Sequence did not return the webhook secret",
 			fmt.Sprintf("Sequence did not return the webhook secret of notification policy %q when it was read. "+
 				"The secret is only available at creation, in the response to the create request: the "+

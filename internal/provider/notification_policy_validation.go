@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -33,17 +32,34 @@ func recipientProblem(channel, recipient string) string {
 	return ""
 }
 
-// emailProblem requires a bare address such as ops@example.com: no display name, no angle
-// brackets, no surrounding spaces.
+// emailProblem requires a bare address (an RFC 5322 addr-spec) such as ops@example.com or
+// "quoted"@example.com: no display name, no angle brackets, no surrounding spaces. The emulator's
+// isBareEmail applies the same rule.
 func emailProblem(s string) string {
 	addr, err := mail.ParseAddress(s)
 	if err != nil || !strings.Contains(s, "@") {
 		return fmt.Sprintf("%q is not a valid e-mail address; EMAIL policies take bare addresses such as ops@example.com", s)
 	}
-	if addr.Name != "" || addr.Address != s {
+	if addr.Name != "" || !writtenAsAddrSpec(s, addr.Address) {
 		return fmt.Sprintf("%q must be a bare e-mail address such as ops@example.com, without a display name, angle brackets or spaces", s)
 	}
 	return ""
+}
+
+// writtenAsAddrSpec reports whether s, which net/mail parsed as address with no display name, is
+// written as a bare address: address itself, or address with its local part quoted, which
+// net/mail returns unquoted ("\"quoted\"@example.com" parses to quoted@example.com). The domain
+// must match exactly, which rules out "<...>" and white space around the '@'.
+func writtenAsAddrSpec(s, address string) bool {
+	if s == address {
+		return true
+	}
+	at, addressAt := strings.LastIndex(s, "@"), strings.LastIndex(address, "@")
+	if at < 0 || addressAt < 0 || s[at+1:] != address[addressAt+1:] {
+		return false
+	}
+	local := s[:at]
+	return len(local) >= 2 && local[0] == '"' && local[len(local)-1] == '"'
 }
 
 // webhookURLProblem requires an absolute https URL with a host.
@@ -69,7 +85,7 @@ func webhookURLProblem(s string) string {
 func caseInsensitiveDuplicates(addresses []string) [][]string {
 	byFold := make(map[string][]string)
 	for _, a := range addresses {
-		k := foldKey(a)
+		k := sequence.RecipientKey(sequence.ChannelEmail, a)
 		if !slices.Contains(byFold[k], a) {
 			byFold[k] = append(byFold[k], a)
 		}
@@ -83,19 +99,6 @@ func caseInsensitiveDuplicates(addresses []string) [][]string {
 	}
 	slices.SortFunc(groups, func(a, b []string) int { return strings.Compare(a[0], b[0]) })
 	return groups
-}
-
-// foldKey maps each rune to the smallest rune of its case-folding orbit, so two strings have the
-// same key exactly when strings.EqualFold says they are equal (strings.ToLower does not: it
-// separates "s" from "ſ" and joins "i" with "İ").
-func foldKey(s string) string {
-	return strings.Map(func(r rune) rune {
-		smallest := r
-		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
-			smallest = min(smallest, f)
-		}
-		return smallest
-	}, s)
 }
 
 // notificationTypeWarning explains why t is worth a second look, or returns "" for a known type.

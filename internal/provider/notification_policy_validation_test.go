@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -14,8 +15,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	resourcetest "github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/sequencehq/terraform-provider-sequence/internal/sequence"
+	"github.com/sequencehq/terraform-provider-sequence/internal/sequencetest"
 )
 
 func TestRecipientProblem(t *testing.T) {
@@ -26,6 +30,14 @@ func TestRecipientProblem(t *testing.T) {
 		{sequence.ChannelEmail, "ops@example.com", ""},
 		{sequence.ChannelEmail, "first.last+billing@sub.example.co.uk", ""},
 		{sequence.ChannelEmail, "Mixed.Case@Example.com", ""},
+		{sequence.ChannelEmail, `"quoted"@example.com`, ""},
+		{sequence.ChannelEmail, `"first last"@example.com`, ""},
+		{sequence.ChannelEmail, `"a@b"@example.com`, ""},
+		{sequence.ChannelEmail, `"" <ops@example.com>`, "bare e-mail address"},
+		{sequence.ChannelEmail, `"quoted" <ops@example.com>`, "bare e-mail address"},
+		{sequence.ChannelEmail, `<"quoted"@example.com>`, "bare e-mail address"},
+		{sequence.ChannelEmail, `"quoted"@ example.com`, "bare e-mail address"},
+		{sequence.ChannelEmail, "ops@example.com (Ops)", "bare e-mail address"},
 		{sequence.ChannelEmail, "", "must not be an empty string"},
 		{sequence.ChannelEmail, "ops", "not a valid e-mail address"},
 		{sequence.ChannelEmail, "ops@", "not a valid e-mail address"},
@@ -282,4 +294,40 @@ func assertDiagnostics(t *testing.T, diags diag.Diagnostics, wantErrors, wantWar
 	}
 	check("errors", diags.Errors(), wantErrors)
 	check("warnings", diags.Warnings(), wantWarnings)
+}
+
+// A bare address with a quoted local part passes plan, is created, and is removed in place (its
+// quotes survive the recipient path segment).
+func TestAccNotificationPolicy_quotedLocalPartAccepted(t *testing.T) {
+	srv := sequencetest.NewServer(t)
+	config := func(recipients string) string {
+		return testAccProviderConfig(srv) + `
+resource "sequence_notification_policy" "test" {
+  name       = "quoted"
+  channel    = "EMAIL"
+  recipients = ` + recipients + `
+}
+`
+	}
+	emulatorRecipients := func(want ...string) resourcetest.TestCheckFunc {
+		return func(*terraform.State) error {
+			policies := srv.Policies()
+			if len(policies) != 1 {
+				return fmt.Errorf("emulator holds %d policies, want 1", len(policies))
+			}
+			got := slices.Sorted(slices.Values(policies[0].Recipients))
+			if !slices.Equal(got, want) {
+				return fmt.Errorf("emulator recipients = %q, want %q", got, want)
+			}
+			return nil
+		}
+	}
+	resourcetest.ParallelTest(t, resourcetest.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkNoPolicies(srv),
+		Steps: []resourcetest.TestStep{
+			{Config: config(`["\"first last\"@example.com", "ops@example.com"]`), Check: emulatorRecipients(`"first last"@example.com`, "ops@example.com")},
+			{Config: config(`["ops@example.com"]`), Check: emulatorRecipients("ops@example.com")},
+		},
+	})
 }

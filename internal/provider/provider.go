@@ -4,9 +4,8 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"net"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -37,6 +36,11 @@ const (
 )
 
 const defaultMaxRetries = 5
+
+// emptyIsUnset documents how resolveProviderSettings treats "" (see stringSetting).
+const emptyIsUnset = "An empty string counts as unset for each of the three, so a variable defaulting to `\"\"` " +
+	"(`endpoint = var.endpoint`) falls back to the environment variable, then to the default endpoint " +
+	"or a missing-credential error."
 
 var (
 	_ provider.Provider                       = &sequenceProvider{}
@@ -76,24 +80,25 @@ func (p *sequenceProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Manages [Sequence](https://sequencehq.com) notification policies through the Sequence API " +
 			"(API version `" + sequence.APIVersion + "`). `endpoint`, `client_id` and `client_secret` can also come from " +
-			"environment variables; a value in the provider block wins over the environment.",
+			"environment variables; a value in the provider block wins over the environment. " + emptyIsUnset,
 		Attributes: map[string]schema.Attribute{
 			"endpoint": schema.StringAttribute{
 				MarkdownDescription: "Base URL of the Sequence API. Defaults to `" + sequence.DefaultEndpoint + "` " +
 					"(production); the sandbox is `" + sequence.SandboxEndpoint + "`. Can also be set with the `" +
-					envEndpoint + "` environment variable. Must be `https://`, except for a loopback host " +
-					"(`localhost`, `127.0.0.1`, `::1`) such as a local emulator.",
+					envEndpoint + "` environment variable; an empty string counts as unset. Must be `https://`, except for a " +
+					"loopback host (`localhost`, `127.0.0.1`, `::1`) such as a local emulator.",
 				Optional: true,
 			},
 			"client_id": schema.StringAttribute{
 				MarkdownDescription: "Client ID of a Sequence API client (created in the Sequence dashboard). " +
-					"Can also be set with the `" + envClientID + "` environment variable. Required by one of the two.",
+					"Can also be set with the `" + envClientID + "` environment variable. Required by one of the two; " +
+					"an empty string counts as unset.",
 				Optional: true,
 			},
 			"client_secret": schema.StringAttribute{
 				MarkdownDescription: "Client secret of the Sequence API client. Sensitive. Can also be set with the `" +
 					envClientSecret + "` environment variable, which keeps it out of configuration files. " +
-					"Required by one of the two.",
+					"Required by one of the two; an empty string counts as unset.",
 				Optional:  true,
 				Sensitive: true,
 			},
@@ -209,29 +214,30 @@ func resolveProviderSettings(config sequenceProviderModel, getenv func(string) s
 	settings := providerSettings{maxRetries: defaultMaxRetries}
 
 	// stringSetting returns the configured value, else the environment's; ok is false when unknown.
-	stringSetting := func(attr string, v types.String, env string) (string, bool) {
+	// An empty string counts as unset, so `endpoint = var.endpoint` with a variable defaulting to
+	// "" (the usual pattern) falls back to the environment like an omitted attribute does.
+	stringSetting := func(attr string, v types.String, env string) (value string, fromEnv, ok bool) {
 		if v.IsUnknown() {
 			unknown = append(unknown, attr)
-			return "", false
+			return "", false, false
 		}
-		if !v.IsNull() {
-			return v.ValueString(), true
+		if !v.IsNull() && v.ValueString() != "" {
+			return v.ValueString(), false, true
 		}
-		return getenv(env), true
+		return getenv(env), true, true
 	}
 
-	endpoint, endpointKnown := stringSetting("endpoint", config.Endpoint, envEndpoint)
+	endpoint, endpointFromEnv, endpointKnown := stringSetting("endpoint", config.Endpoint, envEndpoint)
 	if endpointKnown {
 		if endpoint == "" {
 			endpoint = sequence.DefaultEndpoint
 		}
-		if problem := endpointProblem(endpoint); problem != "" {
+		if _, err := sequence.ParseEndpoint(endpoint); err != nil {
 			source := "The endpoint attribute"
-			if config.Endpoint.IsNull() {
+			if endpointFromEnv {
 				source = "The " + envEndpoint + " environment variable"
 			}
-			diags.AddAttributeError(path.Root("endpoint"), "Invalid Sequence API endpoint",
-				fmt.Sprintf("%s is %q: %s.", source, endpoint, problem))
+			diags.AddAttributeError(path.Root("endpoint"), "Invalid Sequence API endpoint", endpointErrorDetail(source, err))
 		}
 		settings.endpoint = endpoint
 	}
@@ -245,14 +251,14 @@ func resolveProviderSettings(config sequenceProviderModel, getenv func(string) s
 		{"client_secret", envClientSecret, "client secret", config.ClientSecret, &settings.clientSecret},
 	}
 	for _, c := range credentials {
-		value, known := stringSetting(c.attr, c.value, c.env)
+		value, _, known := stringSetting(c.attr, c.value, c.env)
 		if !known {
 			continue
 		}
 		if value == "" {
 			diags.AddAttributeError(path.Root(c.attr), "Missing Sequence API "+c.what,
 				fmt.Sprintf("The Sequence provider needs an API %s: set the %s attribute in the provider block or the %s "+
-					"environment variable. API clients are created in the Sequence dashboard.", c.what, c.attr, c.env))
+					"environment variable (an empty string counts as unset). API clients are created in the Sequence dashboard.", c.what, c.attr, c.env))
 		}
 		*c.dest = value
 	}
@@ -290,35 +296,14 @@ func resolveProviderSettings(config sequenceProviderModel, getenv func(string) s
 	return settings, unknown, diags
 }
 
-// endpointProblem explains why raw cannot be used as the API base URL, or returns "".
-// Plain http is only allowed to a loopback host, where nothing crosses a network.
-func endpointProblem(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "not a valid URL"
+// endpointErrorDetail says which setting holds an endpoint sequence.ParseEndpoint refused and why,
+// quoting it only as the parser shows it (without anything that could be credentials).
+func endpointErrorDetail(source string, err error) string {
+	var endpointErr *sequence.EndpointError
+	if errors.As(err, &endpointErr) {
+		return fmt.Sprintf("%s is %q: %s.", source, endpointErr.Endpoint, endpointErr.Problem)
 	}
-	if u.Scheme == "" || u.Hostname() == "" {
-		return "must be an absolute URL such as " + sequence.DefaultEndpoint
-	}
-	switch u.Scheme {
-	case "https":
-		return ""
-	case "http":
-		if isLoopbackHost(u.Hostname()) {
-			return ""
-		}
-		return "plain http would send the API credentials unencrypted; use https (http is only allowed for a loopback host such as 127.0.0.1 or localhost)"
-	default:
-		return fmt.Sprintf("unsupported scheme %q; use https", u.Scheme)
-	}
-}
-
-func isLoopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return fmt.Sprintf("%s is not a usable endpoint: %s.", source, err)
 }
 
 // envAppendUserAgent is the variable HashiCorp's providers read to add to their User-Agent.

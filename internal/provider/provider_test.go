@@ -127,6 +127,41 @@ func TestAccProvider_configurationFromEnvironment(t *testing.T) {
 	})
 }
 
+// The usual Terraform pattern, variables defaulting to "", leaves every setting to the
+// environment: an empty string counts as unset (it used to send a sandbox user to production).
+func TestAccProvider_emptySettingsFallBackToEnvironment(t *testing.T) {
+	srv := sequencetest.NewServer(t)
+	setProviderEnv(t, srv.URL, sequencetest.DefaultClientID, sequencetest.DefaultClientSecret)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkNoPolicies(srv),
+		Steps: []resource.TestStep{{
+			Config: `
+variable "endpoint" {
+  type    = string
+  default = ""
+}
+variable "client_id" {
+  type    = string
+  default = ""
+}
+variable "client_secret" {
+  type      = string
+  default   = ""
+  sensitive = true
+}
+provider "sequence" {
+  endpoint      = var.endpoint
+  client_id     = var.client_id
+  client_secret = var.client_secret
+}
+` + testAccEmailPolicy,
+			Check: checkEmulatorPolicyCount(srv, 1),
+		}},
+	})
+}
+
 func TestAccProvider_configurationBeatsEnvironment(t *testing.T) {
 	fromEnv := sequencetest.NewServer(t)
 	fromConfig := sequencetest.NewServer(t, sequencetest.WithCredentials("config-id", "config-secret"))
@@ -351,6 +386,43 @@ func TestResolveProviderSettings(t *testing.T) {
 			wantErrors: []string{"use https"},
 		},
 		{
+			name: "empty strings fall back to the environment",
+			config: with(func(c *sequenceProviderModel) {
+				c.Endpoint = types.StringValue("")
+				c.ClientID = types.StringValue("")
+				c.ClientSecret = types.StringValue("")
+			}),
+			getenv: fullEnv,
+			want:   providerSettings{endpoint: "https://sandbox.sequencehq.com/api", clientID: "env-id", clientSecret: "env-secret", maxRetries: 5},
+		},
+		{
+			name: "empty endpoint without environment is the default",
+			config: with(func(c *sequenceProviderModel) {
+				c.Endpoint = types.StringValue("")
+				c.ClientID = types.StringValue("id")
+				c.ClientSecret = types.StringValue("s")
+			}),
+			getenv: env(nil),
+			want:   providerSettings{endpoint: sequence.DefaultEndpoint, clientID: "id", clientSecret: "s", maxRetries: 5},
+		},
+		{
+			name: "empty credentials without environment are missing",
+			config: with(func(c *sequenceProviderModel) {
+				c.ClientID = types.StringValue("")
+				c.ClientSecret = types.StringValue("")
+			}),
+			getenv:     env(nil),
+			want:       providerSettings{endpoint: sequence.DefaultEndpoint, maxRetries: 5},
+			wantErrors: []string{"Missing Sequence API client ID", "Missing Sequence API client secret"},
+		},
+		{
+			name:       "invalid endpoint from the environment after an empty attribute names the variable",
+			config:     with(func(c *sequenceProviderModel) { c.Endpoint = types.StringValue("") }),
+			getenv:     env(map[string]string{envEndpoint: "http://10.0.0.1/api", envClientID: "env-id", envClientSecret: "env-secret"}),
+			want:       providerSettings{endpoint: "http://10.0.0.1/api", clientID: "env-id", clientSecret: "env-secret", maxRetries: 5},
+			wantErrors: []string{`The SEQUENCE_ENDPOINT environment variable is "http://10.0.0.1/api"`},
+		},
+		{
 			name:   "loopback http allowed",
 			config: with(func(c *sequenceProviderModel) { c.Endpoint = types.StringValue("http://127.0.0.1:8080/api") }),
 			getenv: fullEnv,
@@ -409,33 +481,6 @@ func TestResolveProviderSettings(t *testing.T) {
 			}
 			assertDiagnostics(t, diags, tc.wantErrors, nil)
 		})
-	}
-}
-
-func TestEndpointProblem(t *testing.T) {
-	cases := []struct {
-		endpoint string
-		valid    bool
-	}{
-		{sequence.DefaultEndpoint, true},
-		{sequence.SandboxEndpoint, true},
-		{"http://127.0.0.1:1234/api", true},
-		{"http://localhost:1234/api", true},
-		{"http://LOCALHOST/api", true},
-		{"http://[::1]:1234/api", true},
-		{"http://127.8.9.10/api", true},
-		{"http://sequence.example.com/api", false},
-		{"http://10.0.0.1/api", false},
-		{"http://localhost.example.com/api", false},
-		{"ftp://sequence.example.com/api", false},
-		{"eu.sequencehq.com/api", false},
-		{"https://", false},
-		{"://bad", false},
-	}
-	for _, tc := range cases {
-		if problem := endpointProblem(tc.endpoint); (problem == "") != tc.valid {
-			t.Errorf("endpointProblem(%q) = %q, want valid=%v", tc.endpoint, problem, tc.valid)
-		}
 	}
 }
 

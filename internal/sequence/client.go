@@ -108,11 +108,11 @@ type Client struct {
 
 // NewClient validates cfg and returns a Client. Errors never quote the credentials.
 func NewClient(cfg Config) (*Client, error) {
-	endpoint := strings.TrimSpace(cfg.Endpoint)
-	if endpoint == "" {
+	endpoint := cfg.Endpoint
+	if strings.TrimSpace(endpoint) == "" {
 		endpoint = DefaultEndpoint
 	}
-	base, err := parseEndpoint(endpoint)
+	base, err := ParseEndpoint(endpoint)
 	if err != nil {
 		return nil, err
 	}
@@ -167,35 +167,73 @@ func NewClient(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-// parseEndpoint accepts an absolute https URL, or http for a loopback host
-// (the emulator), without credentials, query or fragment.
-func parseEndpoint(endpoint string) (*url.URL, error) {
-	u, err := url.Parse(endpoint)
+// EndpointError says why an endpoint cannot be the API base URL. Endpoint is the value as it may
+// be shown: anything before an '@' that could be credentials is left out.
+type EndpointError struct {
+	Endpoint string
+	// Problem completes "the endpoint is ...: ", e.g. "plain http would send the API credentials unencrypted; ...".
+	Problem string
+}
+
+func (e *EndpointError) Error() string {
+	return fmt.Sprintf("sequence: endpoint %q: %s", e.Endpoint, e.Problem)
+}
+
+// ParseEndpoint is the one check of an API base URL, used by the client and by the provider's
+// configuration: an absolute https URL, or http for a loopback host (the emulator), without
+// credentials, query or fragment. Surrounding white space is ignored and trailing slashes are
+// dropped. A failure is an *EndpointError, which never quotes credentials.
+func ParseEndpoint(raw string) (*url.URL, error) {
+	raw = strings.TrimSpace(raw)
+	fail := func(problem string) (*url.URL, error) {
+		return nil, &EndpointError{Endpoint: EndpointForDisplay(raw), Problem: problem}
+	}
+	// Sequence's base URLs never hold an '@'. Refusing any (not just what url.Parse takes for user
+	// information) also catches a password holding '/', which url.Parse would read as a path and
+	// send to whatever host the user name then looks like.
+	if strings.Contains(raw, "@") {
+		return fail("holds an '@', so possibly credentials (left out of this message); " +
+			"the endpoint takes no user information: set client_id and client_secret instead")
+	}
+	u, err := url.Parse(raw)
 	if err != nil {
-		// url.Parse quotes the input, which could hold pasted credentials.
-		return nil, errors.New("sequence: endpoint is not a valid URL")
+		// url.Parse's error quotes the input; ours says what matters.
+		return fail("not a valid URL")
 	}
-	if u.User != nil {
-		return nil, errors.New("sequence: endpoint must not contain credentials; use the client id and secret")
+	if !u.IsAbs() || u.Hostname() == "" || u.Opaque != "" {
+		return fail("must be an absolute URL such as " + DefaultEndpoint)
 	}
-	if !u.IsAbs() || u.Host == "" {
-		return nil, fmt.Errorf("sequence: endpoint %q must be an absolute URL such as %s", u.String(), DefaultEndpoint)
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("sequence: endpoint %q must not have a query or fragment", u.String())
+	if u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
+		return fail("must not have a query or fragment")
 	}
 	switch u.Scheme {
 	case "https":
 	case "http":
 		if !isLoopback(u.Hostname()) {
-			return nil, fmt.Errorf("sequence: endpoint %q uses http; only https is allowed except for a loopback host", u.String())
+			return fail("plain http would send the API credentials unencrypted; use https " +
+				"(http is only allowed for a loopback host such as 127.0.0.1 or localhost)")
 		}
 	default:
-		return nil, fmt.Errorf("sequence: endpoint %q must use https", u.String())
+		return fail(fmt.Sprintf("unsupported scheme %q; use https", u.Scheme))
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = strings.TrimRight(u.RawPath, "/")
 	return u, nil
+}
+
+// EndpointForDisplay returns raw without anything that could be user information: everything
+// between the scheme's "//" (or the start) and the last '@'. It works on text that is not a valid
+// URL too, which is when error messages most need to quote it.
+func EndpointForDisplay(raw string) string {
+	at := strings.LastIndex(raw, "@")
+	if at < 0 {
+		return raw
+	}
+	start := 0
+	if i := strings.Index(raw, "//"); i >= 0 && i < at {
+		start = i + 2
+	}
+	return raw[:start] + raw[at+1:]
 }
 
 func isLoopback(host string) bool {

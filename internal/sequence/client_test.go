@@ -23,10 +23,10 @@ func TestNewClientValidatesConfig(t *testing.T) {
 		{"http on 127.0.0.1 is accepted", func(c *Config) { c.Endpoint = "http://127.0.0.1:8080/api" }, ""},
 		{"http on localhost is accepted", func(c *Config) { c.Endpoint = "http://localhost:8080/api" }, ""},
 		{"http on ::1 is accepted", func(c *Config) { c.Endpoint = "http://[::1]:8080/api" }, ""},
-		{"http on a public host is refused", func(c *Config) { c.Endpoint = "http://eu.sequencehq.com/api" }, "only https"},
+		{"http on a public host is refused", func(c *Config) { c.Endpoint = "http://eu.sequencehq.com/api" }, "plain http would send the API credentials unencrypted; use https"},
 		{"relative endpoint is refused", func(c *Config) { c.Endpoint = "/api" }, "absolute URL"},
-		{"other scheme is refused", func(c *Config) { c.Endpoint = "ftp://example.com/api" }, "must use https"},
-		{"endpoint with credentials is refused", func(c *Config) { c.Endpoint = "https://user:pw@example.com/api" }, "must not contain credentials"},
+		{"other scheme is refused", func(c *Config) { c.Endpoint = "ftp://example.com/api" }, `unsupported scheme "ftp"; use https`},
+		{"endpoint with credentials is refused", func(c *Config) { c.Endpoint = "https://user:pw@example.com/api" }, "the endpoint takes no user information"},
 		{"endpoint with a query is refused", func(c *Config) { c.Endpoint = "https://example.com/api?x=1" }, "query"},
 		{"unparseable endpoint is refused", func(c *Config) { c.Endpoint = "https://exa mple.com:bad/api" }, "not a valid URL"},
 		{"empty client id is refused", func(c *Config) { c.ClientID = "" }, "client id is empty"},
@@ -265,6 +265,71 @@ func BenchmarkGetNotificationPolicy(b *testing.B) {
 	for b.Loop() {
 		if _, err := c.GetNotificationPolicy(ctx, "p1"); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+func TestParseEndpoint(t *testing.T) {
+	cases := []struct {
+		endpoint string
+		want     string // the parsed URL; "" = refused
+	}{
+		{DefaultEndpoint, DefaultEndpoint},
+		{SandboxEndpoint, SandboxEndpoint},
+		{" https://eu.sequencehq.com/api/ ", DefaultEndpoint},
+		{"http://127.0.0.1:1234/api", "http://127.0.0.1:1234/api"},
+		{"http://localhost:1234/api", "http://localhost:1234/api"},
+		{"http://LOCALHOST/api", "http://LOCALHOST/api"},
+		{"http://[::1]:1234/api", "http://[::1]:1234/api"},
+		{"http://127.8.9.10/api", "http://127.8.9.10/api"},
+		{"http://sequence.example.com/api", ""},
+		{"http://10.0.0.1/api", ""},
+		{"http://localhost.example.com/api", ""},
+		{"ftp://sequence.example.com/api", ""},
+		{"eu.sequencehq.com/api", ""},
+		{"https://", ""},
+		{"https:eu.sequencehq.com", ""},
+		{"://bad", ""},
+		{"https://eu.sequencehq.com/api?", ""},
+		{"https://eu.sequencehq.com/api#top", ""},
+		{"https://user@eu.sequencehq.com/api", ""},
+		// Parsed by net/url as host "id", port 1234 and a path: the password would go out in it.
+		{"https://id:1234/pw@eu.sequencehq.com/api", ""},
+	}
+	for _, tc := range cases {
+		u, err := ParseEndpoint(tc.endpoint)
+		switch {
+		case tc.want == "" && err == nil:
+			t.Errorf("ParseEndpoint(%q) = %q, want an error", tc.endpoint, u)
+		case tc.want != "" && err != nil:
+			t.Errorf("ParseEndpoint(%q): %v", tc.endpoint, err)
+		case tc.want != "" && u.String() != tc.want:
+			t.Errorf("ParseEndpoint(%q) = %q, want %q", tc.endpoint, u, tc.want)
+		}
+	}
+}
+
+// An endpoint with credentials is refused without quoting them, whatever else is wrong with it.
+func TestNewClientNeverQuotesEndpointCredentials(t *testing.T) {
+	for _, endpoint := range []string{
+		"https://leaked-id:leaked-pw@eu.sequencehq.com/api",
+		"http://leaked-id:leaked-pw@sequence.example.com/api",
+		"https://leaked-id@eu.sequencehq.com/api",
+		"https://leaked-id:leaked@pw@eu.sequencehq.com/api",
+		"https://leaked-id:1234/leaked-pw@eu.sequencehq.com/api",
+		"https://leaked-id:leaked-pw@exa mple.com/api",
+		"leaked-id:leaked-pw@eu.sequencehq.com/api",
+	} {
+		_, err := NewClient(Config{Endpoint: endpoint, ClientID: "id", ClientSecret: "s3cret-value"})
+		if err == nil {
+			t.Errorf("NewClient accepted endpoint %q", endpoint)
+			continue
+		}
+		if strings.Contains(err.Error(), "leaked") {
+			t.Errorf("NewClient(%q) error quotes the credentials: %v", endpoint, err)
+		}
+		if !strings.Contains(err.Error(), "eu.sequencehq.com/api") && !strings.Contains(err.Error(), "sequence.example.com/api") && !strings.Contains(err.Error(), "mple.com/api") {
+			t.Errorf("NewClient(%q) error does not show the rest of the endpoint: %v", endpoint, err)
 		}
 	}
 }

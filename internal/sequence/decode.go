@@ -74,7 +74,7 @@ func (w *wirePolicy) policy() (*NotificationPolicy, error) {
 	if w.SequenceAccountID != nil {
 		p.SequenceAccountID = *w.SequenceAccountID
 	}
-	if w.WebhookSecret != nil {
+	if w.WebhookSecret != nil && !placeholderSecret(*w.WebhookSecret) {
 		p.WebhookSecret = *w.WebhookSecret
 	}
 	// Absent means all types; an empty list can only mean the same thing.
@@ -82,6 +82,14 @@ func (w *wirePolicy) policy() (*NotificationPolicy, error) {
 		p.NotificationTypes = w.NotificationTypes
 	}
 	return p, nil
+}
+
+// placeholderSecret reports whether a webhookSecret read from the API stands in for the secret
+// rather than being it: blank, or masked ("whsec_****abcd", "••••••", "whsec_…abcd"). Such a value
+// decodes as absent, the same as an omitted one, so it is never stored or sent back.
+func placeholderSecret(secret string) bool {
+	return strings.TrimSpace(secret) == "" ||
+		strings.Contains(secret, "***") || strings.ContainsRune(secret, '•') || strings.ContainsRune(secret, '…')
 }
 
 // decodeNotificationPolicyPage parses one list page and returns its items and

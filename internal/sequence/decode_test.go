@@ -241,3 +241,59 @@ func BenchmarkDecodeNotificationPolicyPage(b *testing.B) {
 		}
 	}
 }
+
+// A webhook secret the API omits, blanks or masks decodes as absent, so nothing downstream can
+// store a placeholder as the secret; a real one is kept as sent.
+func TestPlaceholderWebhookSecretsDecodeAsAbsent(t *testing.T) {
+	policyWith := func(secretMember string) string {
+		return `{"id":"p1","name":"n","channel":"WEBHOOK","recipients":["https://x.example"]` + secretMember + `}`
+	}
+	cases := []struct {
+		member string
+		want   string
+	}{
+		{``, ""},
+		{`,"webhookSecret":null`, ""},
+		{`,"webhookSecret":""`, ""},
+		{`,"webhookSecret":"   "`, ""},
+		{`,"webhookSecret":"whsec_****"`, ""},
+		{`,"webhookSecret":"****abcd"`, ""},
+		{`,"webhookSecret":"••••••"`, ""},
+		{`,"webhookSecret":"whsec_…abcd"`, ""},
+		{`,"webhookSecret":"whsec_abc"`, "whsec_abc"},
+		{`,"webhookSecret":"my*secret"`, "my*secret"},
+	}
+	for _, tc := range cases {
+		p, err := decodeNotificationPolicy([]byte(policyWith(tc.member)))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.member, err)
+		}
+		if p.WebhookSecret != tc.want {
+			t.Errorf("%s: secret = %q, want %q", tc.member, p.WebhookSecret, tc.want)
+		}
+		items, _, err := decodeNotificationPolicyPage([]byte(`{"items":[` + policyWith(tc.member) + `]}`))
+		if err != nil {
+			t.Fatalf("%s in a list: %v", tc.member, err)
+		}
+		if items[0].WebhookSecret != tc.want {
+			t.Errorf("%s in a list: secret = %q, want %q", tc.member, items[0].WebhookSecret, tc.want)
+		}
+	}
+}
+
+// A create whose response masks the secret it was sent returns the secret sent.
+func TestCreateResponseWithAMaskedSecretKeepsTheSecretSent(t *testing.T) {
+	api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		w.WriteHeader(http.StatusCreated)
+		_, _ = w.Write([]byte(`{"id":"p1","name":"n","channel":"WEBHOOK","recipients":["https://x.example"],"createdAt":"2024-01-01T00:00:00Z","webhookSecret":"whsec_****"}`))
+	})
+	p, err := newTestClient(t, api.base()).CreateNotificationPolicy(context.Background(), CreateNotificationPolicyRequest{
+		Name: "n", Channel: ChannelWebhook, Recipients: []string{"https://x.example"}, WebhookSecret: "mine-0123456789",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.WebhookSecret != "mine-0123456789" {
+		t.Errorf("secret = %q, want the one sent", p.WebhookSecret)
+	}
+}

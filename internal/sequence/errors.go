@@ -235,13 +235,52 @@ func truncateRunes(s string, n int) string {
 // text (an echoed body, say) that may carry one this client never saw.
 var generatedWebhookSecret = regexp.MustCompile(`whsec_[A-Za-z0-9_\-]{8,}`)
 
-// redactSecrets replaces every occurrence of each secret, and anything that
-// looks like a generated webhook secret, in s.
+// redactSecrets replaces each secret where secretPattern finds it, and anything
+// that looks like a generated webhook secret, in s.
 func redactSecrets(s string, secrets []string) string {
 	for _, secret := range secrets {
-		if secret != "" && strings.Contains(s, secret) {
+		if secret == "" || !strings.Contains(s, secret) {
+			continue
+		}
+		if re := secretPattern(secret); re != nil {
+			s = re.ReplaceAllLiteralString(s, "[REDACTED]")
+		} else {
 			s = strings.ReplaceAll(s, secret, "[REDACTED]")
 		}
 	}
 	return generatedWebhookSecret.ReplaceAllString(s, "whsec_[REDACTED]")
+}
+
+// minSubstringSecret is the length from which a secret is redacted wherever it
+// occurs. Such a secret inside a longer word is still that secret (say after a
+// "%3D" in an echoed form), while a shorter one inside a word is coincidence:
+// redacting client secret "s" everywhere turned "listing notification policies"
+// into "li[REDACTED]ting notification policie[REDACTED]".
+const minSubstringSecret = 8
+
+// secretPattern matches secret in text: anywhere when it is at least
+// minSubstringSecret bytes long, else only as a whole token (not preceded or
+// followed by a letter, digit or underscore where the secret itself starts or
+// ends with one). It returns nil for a secret no pattern can hold (invalid
+// UTF-8); callers then replace it as a plain substring.
+func secretPattern(secret string) *regexp.Regexp {
+	expr := regexp.QuoteMeta(secret)
+	if len(secret) < minSubstringSecret {
+		if isWordByte(secret[0]) {
+			expr = `\b` + expr
+		}
+		if isWordByte(secret[len(secret)-1]) {
+			expr += `\b`
+		}
+	}
+	re, err := regexp.Compile(expr)
+	if err != nil {
+		return nil
+	}
+	return re
+}
+
+// isWordByte is RE2's ASCII \w, the characters \b tells apart.
+func isWordByte(b byte) bool {
+	return b == '_' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
 }

@@ -1,6 +1,7 @@
 package sequence
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 )
 
 func TestAPIErrorParsesBothBodyShapes(t *testing.T) {
@@ -215,4 +218,59 @@ func TestTransportErrorsNameTheOperationAndNoCredentials(t *testing.T) {
 		t.Errorf("error = %q, want the operation and the attempt count", text)
 	}
 	assertNoSecret(t, "transport error", text)
+}
+
+// Secrets are redacted wherever they stand, but a secret too short to be told from a piece of a
+// word is redacted only as a whole token, so it cannot garble the rest of the message.
+func TestRedactSecrets(t *testing.T) {
+	cases := []struct {
+		name, text string
+		secrets    []string
+		want       string
+	}{
+		{"short secret as a token", "listing notification policies: 400: secret s rejected", []string{"s"},
+			"listing notification policies: 400: secret [REDACTED] rejected"},
+		{"short secret alone", "s", []string{"s"}, "[REDACTED]"},
+		{"short secret between punctuation", `key=s&x "s"`, []string{"s"}, `key=[REDACTED]&x "[REDACTED]"`},
+		{"short secret inside words is left alone", "tab abc", []string{"ab"}, "tab abc"},
+		{"short secret with punctuation at its edges matches anywhere", "a-x-b", []string{"-x-"}, "a[REDACTED]b"},
+		{"short secret with regexp metacharacters", "pw is a.b*c", []string{"a.b*c"}, "pw is [REDACTED]"},
+		{"long secret inside a word", "form: secret%3Dlongsecret99&x", []string{"longsecret99"}, "form: secret%3D[REDACTED]&x"},
+		{"long secret everywhere", "xtest-client-secret-5f1c9ax", []string{testClientSecret}, "x[REDACTED]x"},
+		{"generated webhook secrets", "got whsec_abcdefgh123", nil, "got whsec_[REDACTED]"},
+		{"invalid UTF-8 secret falls back to substrings", "a\xffb", []string{"\xff"}, "a[REDACTED]b"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := redactSecrets(tc.text, tc.secrets); got != tc.want {
+				t.Errorf("redactSecrets(%q, %q) = %q, want %q", tc.text, tc.secrets, got, tc.want)
+			}
+		})
+	}
+}
+
+// With a one-letter client secret, errors and logs still read as written: the operation is not
+// garbled, and the secret echoed on its own is still removed.
+func TestAOneLetterSecretDoesNotGarbleErrorsOrLogs(t *testing.T) {
+	api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		writeJSON(w, 400, map[string]any{"error": map[string]any{"message": "client secret s is not valid"}})
+	})
+	var out bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &out)
+	c := newTestClient(t, api.base(), func(cfg *Config) { cfg.ClientSecret = "s" })
+	_, err := c.ListNotificationPolicies(ctx, ListNotificationPoliciesOptions{})
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	const want = "listing notification policies: 400 Bad Request: client secret [REDACTED] is not valid"
+	if err.Error() != want {
+		t.Errorf("error = %q, want %q", err, want)
+	}
+	logs := out.String()
+	if !strings.Contains(logs, `"operation":"listing notification policies"`) || !strings.Contains(logs, `"@message":"Sequence API request"`) {
+		t.Errorf("logs garble the operation or the message:\n%s", logs)
+	}
+	if !strings.Contains(logs, "client secret *** is not valid") {
+		t.Errorf("logs do not mask the echoed secret:\n%s", logs)
+	}
 }

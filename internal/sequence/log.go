@@ -18,20 +18,31 @@ const LogSubsystem = "sequence"
 const maskedValue = "***"
 
 // logContext returns ctx with the client's subsystem logger, which also masks
-// the credentials and call secrets should they ever reach a field value.
+// the credentials and call secrets should they ever reach a field value or a
+// message, by the same rule as errors (secretPattern).
 func (c *Client) logContext(ctx context.Context, callSecrets []string) context.Context {
 	// Root fields (tf_req_id, tf_rpc, tf_resource_type, ...) tie each request line to the
 	// Terraform operation and resource that caused it.
 	ctx = tflog.NewSubsystem(ctx, LogSubsystem, tflog.WithRootFields())
-	var mask []string
+	patterns := []*regexp.Regexp{generatedWebhookSecret}
+	var plain []string // secrets no pattern can hold
 	for _, s := range append(append([]string(nil), c.redact...), callSecrets...) {
-		if s != "" {
-			mask = append(mask, s)
+		if s == "" {
+			continue
+		}
+		if re := secretPattern(s); re != nil {
+			patterns = append(patterns, re)
+		} else {
+			plain = append(plain, s)
 		}
 	}
-	ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, LogSubsystem, mask...)
-	ctx = tflog.SubsystemMaskAllFieldValuesRegexes(ctx, LogSubsystem, generatedWebhookSecret)
-	return tflog.SubsystemMaskMessageStrings(ctx, LogSubsystem, mask...)
+	ctx = tflog.SubsystemMaskAllFieldValuesRegexes(ctx, LogSubsystem, patterns...)
+	ctx = tflog.SubsystemMaskMessageRegexes(ctx, LogSubsystem, patterns...)
+	if len(plain) > 0 {
+		ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, LogSubsystem, plain...)
+		ctx = tflog.SubsystemMaskMessageStrings(ctx, LogSubsystem, plain...)
+	}
+	return ctx
 }
 
 func (c *Client) logRequest(ctx context.Context, call *apiCall, u *url.URL, body []byte, attempt int) {

@@ -250,12 +250,12 @@ func sameSet(a, b []string, foldCase bool) bool {
 	return slices.Equal(normalizedSet(a, foldCase), normalizedSet(b, foldCase))
 }
 
-// normalizedSet is in sorted, without duplicates, lower-cased if foldCase.
+// normalizedSet is in sorted, without duplicates, keyed as e-mail recipients (RecipientKey) if foldCase.
 func normalizedSet(in []string, foldCase bool) []string {
 	out := make([]string, len(in))
 	for i, s := range in {
 		if foldCase {
-			s = strings.ToLower(s)
+			s = RecipientKey(ChannelEmail, s)
 		}
 		out[i] = s
 	}
@@ -329,10 +329,7 @@ func (c *Client) RemoveRecipient(ctx context.Context, id, recipient string) (*No
 	}
 	return c.removal(ctx, call, id, func(p *NotificationPolicy) bool {
 		return slices.ContainsFunc(p.Recipients, func(r string) bool {
-			if strings.EqualFold(p.Channel, ChannelEmail) {
-				return strings.EqualFold(r, recipient)
-			}
-			return r == recipient
+			return RecipientKey(p.Channel, r) == RecipientKey(p.Channel, recipient)
 		})
 	})
 }

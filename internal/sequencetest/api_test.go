@@ -135,6 +135,8 @@ func TestCreateRejects(t *testing.T) {
 		{"recipients not strings", `{"name":"n","channel":"EMAIL","recipients":[1]}`, "recipients"},
 		{"null recipient", `{"name":"n","channel":"EMAIL","recipients":["a@example.com",null]}`, "recipients"},
 		{"e-mail with display name", `{"name":"n","channel":"EMAIL","recipients":["a@example.com","Ann <ann@example.com>"]}`, "recipients[1]"},
+		{"e-mail with an empty display name", `{"name":"n","channel":"EMAIL","recipients":["\"\" <a@example.com>"]}`, "recipients[0]"},
+		{"quoted e-mail in angle brackets", `{"name":"n","channel":"EMAIL","recipients":["<\"a\"@example.com>"]}`, "recipients[0]"},
 		{"e-mail without @", `{"name":"n","channel":"EMAIL","recipients":["example.com"]}`, "recipients[0]"},
 		{"e-mail with surrounding space", `{"name":"n","channel":"EMAIL","recipients":[" a@example.com"]}`, "recipients[0]"},
 		{"URL on an EMAIL policy", `{"name":"n","channel":"EMAIL","recipients":["https://a.example"]}`, "recipients[0]"},
@@ -419,6 +421,8 @@ func TestRecipientPathSegmentIsUnescapedOnce(t *testing.T) {
 		{"webhook with everything", "WEBHOOK", "https://user@hooks.example.com:8443/p/a b/ü%20?x=a+b&y=/#f/g"},
 		{"e-mail with plus", "EMAIL", "finance+alerts@example.com"},
 		{"e-mail with non-ASCII", "EMAIL", "zoë@example.com"},
+		{"e-mail with a quoted local part", "EMAIL", `"quoted"@example.com`},
+		{"e-mail with a quoted local part holding a space and an at sign", "EMAIL", `"first last@home"@example.com`},
 	}
 	srv := NewServer(t)
 	for _, tc := range cases {

@@ -23,14 +23,27 @@ func recipientProblem(channel, r string) string {
 	return ""
 }
 
-// isBareEmail accepts an address without display name or angle brackets ("a@example.com", not
-// "A <a@example.com>").
+// isBareEmail accepts an address without display name or angle brackets: an RFC 5322 addr-spec
+// such as "a@example.com" or "\"quoted\"@example.com", not "A <a@example.com>".
 func isBareEmail(s string) bool {
 	if s == "" || strings.TrimSpace(s) != s {
 		return false
 	}
 	addr, err := mail.ParseAddress(s)
-	return err == nil && addr.Name == "" && addr.Address == s
+	if err != nil || addr.Name != "" {
+		return false
+	}
+	if addr.Address == s {
+		return true
+	}
+	// net/mail returns a quoted local part unquoted: accept s when it is addr.Address with its
+	// local part in quotes, and the domain exactly as parsed.
+	at, addrAt := strings.LastIndex(s, "@"), strings.LastIndex(addr.Address, "@")
+	if at < 0 || addrAt < 0 || s[at+1:] != addr.Address[addrAt+1:] {
+		return false
+	}
+	local := s[:at]
+	return len(local) >= 2 && local[0] == '"' && local[len(local)-1] == '"'
 }
 
 func isHTTPSURL(s string) bool {
