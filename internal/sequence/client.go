@@ -101,6 +101,7 @@ type Client struct {
 	redact []string
 
 	creates createRegistry
+	root    apiRootCheck
 }
 
 // NewClient validates cfg and returns a Client. Errors never quote the credentials.

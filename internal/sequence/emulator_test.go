@@ -558,3 +558,29 @@ func TestEmulatorChurnUnderFaults(t *testing.T) {
 	}
 	t.Logf("%d requests, %d faulted", len(srv.Requests()), faulted)
 }
+
+func TestEmulatorEndpointWithoutAPIIsNeverAMissingPolicy(t *testing.T) {
+	srv := sequencetest.NewServer(t)
+	p := srv.InsertPolicy(sequencetest.Policy{Name: "kept", Channel: sequence.ChannelEmail, Recipients: []string{"a@example.com"}})
+	ctx := context.Background()
+
+	wrong := newEmulatorClient(t, srv, func(cfg *sequence.Config) { cfg.Endpoint = strings.TrimSuffix(srv.URL, "/api") })
+	_, getErr := wrong.GetNotificationPolicy(ctx, p.ID)
+	_, deleteErr := wrong.DeleteNotificationPolicy(ctx, p.ID)
+	for name, err := range map[string]error{"read": getErr, "delete": deleteErr} {
+		if err == nil || sequence.NotFound(err) {
+			t.Fatalf("%s through an endpoint without /api: err = %v, want an error that is not NotFound", name, err)
+		}
+		if !strings.Contains(err.Error(), "/notifications/policies/"+p.ID) || !strings.Contains(err.Error(), "check the provider's endpoint") {
+			t.Errorf("%s: error %q should name the URL and point at the endpoint", name, err)
+		}
+	}
+	if _, ok := srv.Policy(p.ID); !ok {
+		t.Fatal("the policy is gone")
+	}
+
+	right := newEmulatorClient(t, srv)
+	if _, err := right.GetNotificationPolicy(ctx, "00000000-0000-4000-8000-000000000000"); !sequence.NotFound(err) {
+		t.Errorf("unknown id through the right endpoint: err = %v, want NotFound", err)
+	}
+}

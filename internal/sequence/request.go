@@ -45,6 +45,8 @@ type apiCall struct {
 	body     any // marshalled to JSON; nil means no body
 	mode     retryMode
 	redact   []string // call-specific secrets (the webhook secret being sent)
+	// rootCheck marks the call that checks a 404 came from Sequence; its own 404 is taken as it is.
+	rootCheck bool
 
 	// recoverAmbiguous is called, for retryUnprocessed calls, after an
 	// attempt that may have been processed (5xx, or a transport failure once
@@ -112,6 +114,11 @@ func (c *Client) do(ctx context.Context, call *apiCall) (*apiResult, error) {
 			return &apiResult{status: out.status, body: out.body, afterAmbiguous: afterAmbiguous}, nil
 		default:
 			apiErr := newAPIError(call.op, out.status, out.header.Get("Content-Type"), out.body, c.secrets(call))
+			if out.status == http.StatusNotFound && !call.rootCheck {
+				if err := c.confirmNotFound(ctx, call, reqURL, out); err != nil {
+					return &apiResult{status: out.status, body: out.body, afterAmbiguous: afterAmbiguous}, err
+				}
+			}
 			if !retryableStatus(out.status) {
 				return &apiResult{status: out.status, body: out.body, afterAmbiguous: afterAmbiguous}, apiErr
 			}
