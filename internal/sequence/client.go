@@ -102,6 +102,9 @@ type Client struct {
 
 	creates createRegistry
 	root    apiRootCheck
+
+	// maxResponseBytes overrides the package's response size cap (tests); 0 keeps it.
+	maxResponseBytes int64
 }
 
 // NewClient validates cfg and returns a Client. Errors never quote the credentials.

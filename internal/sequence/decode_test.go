@@ -236,7 +236,7 @@ func BenchmarkDecodeNotificationPolicyPage(b *testing.B) {
 	body := []byte(`{"items":[` + strings.Join(items, ",") + `],"pagination":{"after":"abc"}}`)
 	b.SetBytes(int64(len(body)))
 	for b.Loop() {
-		if _, _, err := decodeNotificationPolicyPage(body); err != nil {
+		if _, _, _, err := decodeNotificationPolicyPage(body); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -584,3 +584,38 @@ func TestEmulatorEndpointWithoutAPIIsNeverAMissingPolicy(t *testing.T) {
 		t.Errorf("unknown id through the right endpoint: err = %v, want NotFound", err)
 	}
 }
+
+func TestEmulatorListSurvivesPagesLargerThanTheResponseCap(t *testing.T) {
+	srv := sequencetest.NewServer(t)
+	// Nine webhook policies of 900 long URLs each: about 1 MB per policy, 9 MB per full page.
+	var want []string
+	for i := range 9 {
+		urls := make([]string, 900)
+		for j := range urls {
+			urls[j] = fmt.Sprintf("https://hooks.example.com/%d/%d/%s", i, j, strings.Repeat("x", 1100))
+		}
+		p := srv.InsertPolicy(sequencetest.Policy{Name: fmt.Sprintf("big %d", i), Channel: sequence.ChannelWebhook, Recipients: urls})
+		want = append(want, p.ID)
+	}
+	c := newEmulatorClient(t, srv)
+	list := ok[[]sequence.NotificationPolicy](t)(c.ListNotificationPolicies(context.Background(), sequence.ListNotificationPoliciesOptions{}))
+	var got []string
+	for _, p := range list {
+		if len(p.Recipients) != 900 {
+			t.Errorf("policy %s has %d recipients, want 900", p.ID, len(p.Recipients))
+		}
+		got = append(got, p.ID)
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("listed %v, want %v", got, want)
+	}
+	var limits []string
+	for _, r := range srv.Requests() {
+		q, _ := url.ParseQuery(r.Query)
+		limits = append(limits, q.Get("limit"))
+	}
+	// Pages of 9 policies are too large (each asked once, never retried); 6 fit.
+	if got := strings.Join(limits, ","); got != "100,50,25,12,6,6" {
+		t.Errorf("page limits asked: %s, want 100,50,25,12,6,6", got)
+	}
+}

@@ -70,7 +70,7 @@ func (c *Client) apiRootProblem(ctx context.Context) (string, error) {
 	case err != nil:
 		return "", err
 	default:
-		if _, _, decodeErr := decodeNotificationPolicyPage(res.body); decodeErr != nil {
+		if _, _, _, decodeErr := decodeNotificationPolicyPage(res.body); decodeErr != nil {
 			c.root.problem = fmt.Sprintf("GET %s answered %s, but not with a list of policies", rootURL, statusLine(res.status))
 		}
 	}

@@ -58,6 +58,12 @@ var policiesPath = []string{"notifications", "policies"}
 
 // ListNotificationPolicies returns every policy (following all pages), in the
 // order the API returns them. A policy seen on two pages is returned once.
+//
+// A page larger than the response cap is asked for again with half the limit,
+// down to one policy per page. A server that keeps handing out cursors stops
+// the listing with an error naming the cursor: when a page adds no policy not
+// already listed, when a cursor repeats, or after more pages than
+// totalResultSize can fill (maxListPages when the server gives no total).
 func (c *Client) ListNotificationPolicies(ctx context.Context, opts ListNotificationPoliciesOptions) ([]NotificationPolicy, error) {
 	op := "listing notification policies"
 	if opts.NotificationType != "" {
@@ -71,6 +77,7 @@ func (c *Client) ListNotificationPolicies(ctx context.Context, opts ListNotifica
 	seenIDs := map[string]bool{}
 	seenCursors := map[string]bool{}
 	after := ""
+	total := 0 // the largest totalResultSize reported
 	for page := 1; ; page++ {
 		query := map[string][]string{"limit": {strconv.Itoa(limit)}}
 		if opts.NotificationType != "" {
@@ -80,29 +87,66 @@ func (c *Client) ListNotificationPolicies(ctx context.Context, opts ListNotifica
 			query["after"] = []string{after}
 		}
 		call := &apiCall{op: op, method: http.MethodGet, segments: policiesPath, query: query}
+		if page > listPageCap(total, limit) {
+			return nil, c.opError(call, fmt.Errorf("gave up after %d pages (the server reported %d policies) with cursor %q still leading to more; stopping rather than looping forever",
+				page-1, total, after))
+		}
 		res, err := c.do(ctx, call)
+		var tooLarge *responseTooLargeError
+		if errors.As(err, &tooLarge) {
+			if limit > 1 {
+				tflog.SubsystemDebug(ctx, LogSubsystem, "List page too large; asking for fewer policies per page", map[string]any{
+					"operation": op, "limit": limit, "next_limit": limit / 2,
+				})
+				limit /= 2
+				page--
+				continue
+			}
+			return nil, fmt.Errorf("%w: a page of a single policy (after cursor %q) is too large to read, so one policy is larger than %d bytes", err, after, tooLarge.limit)
+		}
 		if err != nil {
 			return nil, err
 		}
-		items, next, err := decodeNotificationPolicyPage(res.body)
+		items, next, pageTotal, err := decodeNotificationPolicyPage(res.body)
 		if err != nil {
 			return nil, c.opError(call, fmt.Errorf("malformed response for page %d (%s): %w", page, statusLine(res.status), err))
 		}
+		total = max(total, pageTotal)
+		added := 0
 		for _, p := range items {
 			if !seenIDs[p.ID] {
 				seenIDs[p.ID] = true
 				policies = append(policies, p)
+				added++
 			}
 		}
 		if next == "" || len(items) == 0 {
 			return policies, nil
 		}
+		if added == 0 {
+			return nil, c.opError(call, fmt.Errorf("page %d (cursor %q) holds only policies already listed, yet points to a next page (cursor %q); stopping rather than looping forever", page, after, next))
+		}
 		if seenCursors[next] {
-			return nil, c.opError(call, fmt.Errorf("page %d repeats an earlier pagination cursor; stopping rather than looping forever", page))
+			return nil, c.opError(call, fmt.Errorf("page %d repeats an earlier pagination cursor (%q); stopping rather than looping forever", page, next))
 		}
 		seenCursors[next] = true
 		after = next
 	}
+}
+
+// maxListPages bounds a listing whose server reports no total: a million
+// policies at the largest page size, generous for any account.
+const maxListPages = 10_000
+
+// listPageCap is how many pages a listing may take when the server reports
+// total results and pages hold up to limit: enough to read them all at that
+// limit, plus slack for policies created meanwhile and for smaller pages
+// asked before.
+func listPageCap(total, limit int) int {
+	if total <= 0 {
+		return maxListPages
+	}
+	return min(maxListPages, (total+limit-1)/limit+10+total/10)
 }
 
 // GetNotificationPolicy reads one policy; a missing one is an APIError for which NotFound is true.

@@ -105,7 +105,10 @@ func (c *Client) do(ctx context.Context, call *apiCall) (*apiResult, error) {
 		mayHaveProcessed := false
 		switch {
 		case out.err != nil:
-			if ctx.Err() != nil || !retryableTransportError(out.err) {
+			// An oversized answer comes back as large when asked again; only a
+			// create's goes on to the check for the policy it made.
+			tooLarge := errors.As(out.err, new(*responseTooLargeError)) && call.mode != retryUnprocessed
+			if ctx.Err() != nil || !retryableTransportError(out.err) || tooLarge {
 				return nil, c.opError(call, out.err)
 			}
 			failure = c.opError(call, out.err)
@@ -191,16 +194,35 @@ func (c *Client) attempt(ctx context.Context, call *apiCall, reqURL *url.URL, bo
 		return out
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
+	limit := c.responseLimit()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	out := attemptOutcome{status: resp.StatusCode, header: resp.Header, body: data, wrote: true}
 	switch {
 	case err != nil:
 		out.err = fmt.Errorf("reading the %s response: %w", resp.Status, err)
-	case len(data) > maxResponseBytes:
-		out.err = fmt.Errorf("the %s response is larger than %d bytes", resp.Status, maxResponseBytes)
+	case int64(len(data)) > limit:
+		out.err = &responseTooLargeError{status: resp.Status, limit: limit}
 	}
 	c.logResponse(ctx, call, reqURL, out, attempt, time.Since(start))
 	return out
+}
+
+// responseTooLargeError is an answer longer than the Client holds in memory.
+// It is not transient: the same request gets the same answer.
+type responseTooLargeError struct {
+	status string
+	limit  int64
+}
+
+func (e *responseTooLargeError) Error() string {
+	return fmt.Sprintf("the %s response is larger than %d bytes", e.status, e.limit)
+}
+
+func (c *Client) responseLimit() int64 {
+	if c.maxResponseBytes > 0 {
+		return c.maxResponseBytes
+	}
+	return maxResponseBytes
 }
 
 // url joins the base URL and the path segments, each escaped as exactly one
