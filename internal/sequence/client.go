@@ -102,6 +102,8 @@ type Client struct {
 
 	creates createRegistry
 	root    apiRootCheck
+	clock   serverClock
+	seen    policiesSeen
 
 	// maxResponseBytes overrides the package's response size cap (tests); 0 keeps it.
 	maxResponseBytes int64

@@ -46,10 +46,6 @@ type ListNotificationPoliciesOptions struct {
 
 const maxPageSize = 100
 
-// createClockSkew is how much earlier than the start of a create, by our
-// clock, the server may stamp the policy it created.
-const createClockSkew = time.Minute
-
 func policyPath(id string, more ...string) []string {
 	return append([]string{"notifications", "policies", id}, more...)
 }
@@ -112,6 +108,7 @@ func (c *Client) ListNotificationPolicies(ctx context.Context, opts ListNotifica
 			return nil, c.opError(call, fmt.Errorf("malformed response for page %d (%s): %w", page, statusLine(res.status), err))
 		}
 		total = max(total, pageTotal)
+		c.seen.record(items...)
 		added := 0
 		for _, p := range items {
 			if !seenIDs[p.ID] {
@@ -164,9 +161,12 @@ func (c *Client) GetNotificationPolicy(ctx context.Context, id string) (*Notific
 // connection, request not fully written). After an ambiguous failure (5xx, a
 // connection lost after the request was written, a timeout) the client lists
 // policies for the one this request would have created: same name, channel,
-// recipients (e-mails case-insensitively) and types, created since the call
-// began, and neither created nor adopted earlier by this Client. Exactly one
-// match is adopted and returned as if created; none means the create is
+// recipients (e-mails case-insensitively) and types; created (createdAt) no
+// earlier than the first attempt was sent, by the server's clock as read from
+// the Date header of responses already received (to the second; the local
+// clock when no response had one); not received by this Client before that
+// attempt; and neither created nor adopted earlier by this Client. Exactly
+// one match is adopted and returned as if created; none means the create is
 // repeated (within MaxRetries); several is an error naming their ids.
 // Identical creates on one Client run one at a time so they never adopt each
 // other's policy.
@@ -174,7 +174,6 @@ func (c *Client) CreateNotificationPolicy(ctx context.Context, req CreateNotific
 	unlock := c.creates.lock(createFingerprint(req))
 	defer unlock()
 
-	started := time.Now()
 	body := createBody(req)
 	if body.Recipients == nil {
 		body.Recipients = []string{}
@@ -190,7 +189,7 @@ func (c *Client) CreateNotificationPolicy(ctx context.Context, req CreateNotific
 		call.redact = []string{req.WebhookSecret}
 	}
 	call.recoverAmbiguous = func(ctx context.Context, cause error) (*NotificationPolicy, error) {
-		return c.findCreatedPolicy(ctx, call, req, started, cause)
+		return c.findCreatedPolicy(ctx, call, req, cause)
 	}
 
 	res, err := c.do(ctx, call)
@@ -223,7 +222,7 @@ type createBody struct {
 
 // findCreatedPolicy looks for the policy an ambiguous create produced. It
 // returns nil when there is none, so the create may be sent again.
-func (c *Client) findCreatedPolicy(ctx context.Context, call *apiCall, req CreateNotificationPolicyRequest, started time.Time, cause error) (*NotificationPolicy, error) {
+func (c *Client) findCreatedPolicy(ctx context.Context, call *apiCall, req CreateNotificationPolicyRequest, cause error) (*NotificationPolicy, error) {
 	opts := ListNotificationPoliciesOptions{}
 	if len(req.NotificationTypes) > 0 {
 		// Any policy with exactly our types receives this one; the filter just saves pages.
@@ -234,9 +233,11 @@ func (c *Client) findCreatedPolicy(ctx context.Context, call *apiCall, req Creat
 		//nolint:errorlint // the cause is context: callers match on why the check failed, not on the attempt before it
 		return nil, c.opError(call, fmt.Errorf("the create may have been processed (%v), and checking for it failed: %w", cause, err))
 	}
+	// createdAt may be stamped to the second, and so is the Date the clock is read from.
+	notBefore := c.clock.earliest(call.firstSent).Truncate(time.Second)
 	var matches []NotificationPolicy
 	for _, p := range candidates {
-		if matchesCreate(p, req, started.Add(-createClockSkew)) && !c.creates.isClaimed(p.ID) {
+		if matchesCreate(p, req, notBefore) && !c.creates.isClaimed(p.ID) && !c.seen.before(p.ID, call.firstSent) {
 			matches = append(matches, p)
 		}
 	}
@@ -439,6 +440,7 @@ func (c *Client) decodePolicy(call *apiCall, res *apiResult) (*NotificationPolic
 	if err != nil {
 		return nil, c.opError(call, fmt.Errorf("malformed response (%s): %w", statusLine(res.status), err))
 	}
+	c.seen.record(*p)
 	return p, nil
 }
 

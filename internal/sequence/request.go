@@ -47,6 +47,8 @@ type apiCall struct {
 	redact   []string // call-specific secrets (the webhook secret being sent)
 	// rootCheck marks the call that checks a 404 came from Sequence; its own 404 is taken as it is.
 	rootCheck bool
+	// firstSent is when the first attempt was handed to the transport.
+	firstSent time.Time
 
 	// recoverAmbiguous is called, for retryUnprocessed calls, after an
 	// attempt that may have been processed (5xx, or a transport failure once
@@ -187,12 +189,16 @@ func (c *Client) attempt(ctx context.Context, call *apiCall, reqURL *url.URL, bo
 
 	c.logRequest(ctx, call, reqURL, body, attempt)
 	start := time.Now()
+	if call.firstSent.IsZero() {
+		call.firstSent = start
+	}
 	resp, err := c.httpClient.Do(req)
 	if err != nil {
 		out := attemptOutcome{err: err, wrote: wrote.Load()}
 		c.logResponse(ctx, call, reqURL, out, attempt, time.Since(start))
 		return out
 	}
+	c.clock.observe(resp.Header.Get("Date"), time.Now())
 	defer resp.Body.Close()
 	limit := c.responseLimit()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
