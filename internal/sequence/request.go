@@ -97,7 +97,7 @@ func (c *Client) do(ctx context.Context, call *apiCall) (*apiResult, error) {
 	afterAmbiguous := false
 	for attempt := 0; ; attempt++ {
 		if err := c.limiter.wait(ctx); err != nil {
-			return nil, c.opError(call, fmt.Errorf("waiting for the client-side rate limit: %w", err))
+			return nil, c.opError(call, err)
 		}
 
 		out := c.attempt(ctx, call, reqURL, body, attempt)
