@@ -322,8 +322,7 @@ func TestAmbiguousCreateAdoptsOnlyWhatItsAttemptCreatedByTheServersClock(t *test
 		t.Run(tt.name, func(t *testing.T) {
 			// Someone made an identical policy in the dashboard 30 s before the call, by the
 			// server's clock; the first attempt is committed and its answer lost.
-			var f *createFake
-			f = newCreateFake(t, func(w http.ResponseWriter, n int, commit func() NotificationPolicy) {
+			f := newCreateFake(t, func(w http.ResponseWriter, n int, commit func() NotificationPolicy) {
 				commit()
 				writeJSON(w, 502, map[string]any{})
 			})
