@@ -104,6 +104,12 @@ type Client struct {
 	redact []string
 
 	creates createRegistry
+	root    apiRootCheck
+	clock   serverClock
+	seen    policiesSeen
+
+	// maxResponseBytes overrides the package's response size cap (tests); 0 keeps it.
+	maxResponseBytes int64
 }
 
 // NewClient validates cfg and returns a Client. Errors never quote the credentials.

@@ -24,6 +24,13 @@ type createFake struct {
 	// onPost answers POST number n; commit stores the policy and returns it.
 	onPost func(w http.ResponseWriter, n int, commit func() NotificationPolicy)
 	api    *fakeAPI
+	// clockOffset is how far the server's clock (Date headers, createdAt) is ahead of the test's.
+	clockOffset atomic.Int64
+}
+
+// serverNow is the time by the fake server's clock.
+func (f *createFake) serverNow() time.Time {
+	return time.Now().Add(time.Duration(f.clockOffset.Load())).UTC()
 }
 
 func newCreateFake(t *testing.T, onPost func(w http.ResponseWriter, n int, commit func() NotificationPolicy)) *createFake {
@@ -33,6 +40,7 @@ func newCreateFake(t *testing.T, onPost func(w http.ResponseWriter, n int, commi
 }
 
 func (f *createFake) serve(w http.ResponseWriter, r *http.Request, _ int) {
+	w.Header().Set("Date", f.serverNow().Format(http.TimeFormat))
 	switch {
 	case r.Method == http.MethodPost && r.URL.Path == "/api/notifications/policies":
 		reqs := f.api.recorded()
@@ -50,7 +58,7 @@ func (f *createFake) serve(w http.ResponseWriter, r *http.Request, _ int) {
 			defer f.mu.Unlock()
 			p := NotificationPolicy{
 				ID:                fmt.Sprintf("pol-%d", len(f.policies)+1),
-				CreatedAt:         time.Now().UTC().Format("2006-01-02T15:04:05.000Z"),
+				CreatedAt:         f.serverNow().Format("2006-01-02T15:04:05.000Z"),
 				SequenceAccountID: "acct",
 				Name:              body.Name,
 				Channel:           body.Channel,
@@ -258,9 +266,9 @@ func TestCreateOutcomes(t *testing.T) {
 }
 
 func TestAmbiguousCreateMatchesOnlyTheSamePolicyCreatedSinceTheCallBegan(t *testing.T) {
-	recent := time.Now().UTC().Format(time.RFC3339Nano)
 	old := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339Nano)
-	base := NotificationPolicy{ID: "other", CreatedAt: recent, Name: emailRequest.Name, Channel: ChannelEmail,
+	// CreatedAt "" is stamped when the ambiguous attempt arrives, as if that attempt created it.
+	base := NotificationPolicy{ID: "other", Name: emailRequest.Name, Channel: ChannelEmail,
 		Recipients: []string{"OPS@example.com", "finance@example.com"}, NotificationTypes: []string{"INVOICE_CREATED", "INVOICE_ISSUED"}}
 	tests := []struct {
 		name    string
@@ -278,23 +286,86 @@ func TestAmbiguousCreateMatchesOnlyTheSamePolicyCreatedSinceTheCallBegan(t *test
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newCreateFake(t, func(w http.ResponseWriter, n int, commit func() NotificationPolicy) {
+			existing := base
+			existing.Recipients = append([]string(nil), base.Recipients...)
+			existing.NotificationTypes = append([]string(nil), base.NotificationTypes...)
+			tt.modify(&existing)
+			var f *createFake
+			f = newCreateFake(t, func(w http.ResponseWriter, n int, commit func() NotificationPolicy) {
 				if n == 1 {
+					if existing.CreatedAt == "" {
+						existing.CreatedAt = f.serverNow().Format(time.RFC3339Nano)
+					}
+					f.insert(existing)
 					writeJSON(w, 503, map[string]any{})
 					return
 				}
 				writeJSON(w, 201, commit())
 			})
-			existing := base
-			existing.Recipients = append([]string(nil), base.Recipients...)
-			existing.NotificationTypes = append([]string(nil), base.NotificationTypes...)
-			tt.modify(&existing)
-			f.insert(existing)
 			p := must(newTestClient(t, f.api.base()).CreateNotificationPolicy(context.Background(), emailRequest))(t)
 			if got := p.ID == "other"; got != tt.adopted {
 				t.Errorf("adopted = %v (returned %s, requests %s), want %v", got, p.ID, f.methods(), tt.adopted)
 			}
 		})
+	}
+}
+
+func TestAmbiguousCreateAdoptsOnlyWhatItsAttemptCreatedByTheServersClock(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		offset time.Duration
+	}{
+		{"server clock agrees", 0},
+		{"server clock five minutes behind", -5 * time.Minute},
+		{"server clock five minutes ahead", 5 * time.Minute},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			// Someone made an identical policy in the dashboard 30 s before the call, by the
+			// server's clock; the first attempt is committed and its answer lost.
+			f := newCreateFake(t, func(w http.ResponseWriter, n int, commit func() NotificationPolicy) {
+				commit()
+				writeJSON(w, 502, map[string]any{})
+			})
+			f.clockOffset.Store(int64(tt.offset))
+			lookAlike := NotificationPolicy{ID: "look-alike", CreatedAt: f.serverNow().Add(-30 * time.Second).Format(time.RFC3339Nano),
+				Name: emailRequest.Name, Channel: ChannelEmail, Recipients: emailRequest.Recipients, NotificationTypes: emailRequest.NotificationTypes}
+			f.insert(lookAlike)
+			c := newTestClient(t, f.api.base())
+			p, err := c.CreateNotificationPolicy(context.Background(), emailRequest)
+			if err != nil {
+				t.Fatalf("create: %v (requests %s)", err, f.methods())
+			}
+			if p.ID != "pol-2" {
+				t.Errorf("adopted %s, want pol-2 (the policy the lost attempt created); requests %s", p.ID, f.methods())
+			}
+			if got := f.methods(); got != "create,list" {
+				t.Errorf("requests = %s, want create,list", got)
+			}
+		})
+	}
+}
+
+func TestAmbiguousCreateNeverAdoptsAPolicySeenBeforeTheCall(t *testing.T) {
+	f := newCreateFake(t, func(w http.ResponseWriter, n int, commit func() NotificationPolicy) {
+		if n == 1 {
+			writeJSON(w, 503, map[string]any{}) // nothing committed
+			return
+		}
+		writeJSON(w, 201, commit())
+	})
+	// Its createdAt says "after the call" (a server stamping from another clock), but the client
+	// listed it before the call, so it existed before.
+	f.insert(NotificationPolicy{ID: "look-alike", CreatedAt: time.Now().Add(time.Hour).UTC().Format(time.RFC3339Nano),
+		Name: emailRequest.Name, Channel: ChannelEmail, Recipients: emailRequest.Recipients, NotificationTypes: emailRequest.NotificationTypes})
+	c := newTestClient(t, f.api.base())
+	must(c.ListNotificationPolicies(context.Background(), ListNotificationPoliciesOptions{}))(t)
+
+	p := must(c.CreateNotificationPolicy(context.Background(), emailRequest))(t)
+	if p.ID == "look-alike" {
+		t.Fatalf("adopted the policy listed before the call; requests %s", f.methods())
+	}
+	if got := f.methods(); got != "list,create,list,create" {
+		t.Errorf("requests = %s, want list,create,list,create", got)
 	}
 }
 

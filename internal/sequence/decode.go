@@ -24,7 +24,8 @@ type wirePolicy struct {
 type wirePolicyPage struct {
 	Items      *[]json.RawMessage `json:"items"`
 	Pagination *struct {
-		After *string `json:"after"`
+		After           *string `json:"after"`
+		TotalResultSize *int    `json:"totalResultSize"`
 	} `json:"pagination"`
 }
 
@@ -92,39 +93,43 @@ func placeholderSecret(secret string) bool {
 		strings.Contains(secret, "***") || strings.ContainsRune(secret, '•') || strings.ContainsRune(secret, '…')
 }
 
-// decodeNotificationPolicyPage parses one list page and returns its items and
-// the cursor of the next page ("" when there is none).
-func decodeNotificationPolicyPage(body []byte) ([]NotificationPolicy, string, error) {
+// decodeNotificationPolicyPage parses one list page and returns its items,
+// the cursor of the next page ("" when there is none) and the total number of
+// results the server reports (0 when it does not).
+func decodeNotificationPolicyPage(body []byte) ([]NotificationPolicy, string, int, error) {
 	if len(bytes.TrimSpace(body)) == 0 {
-		return nil, "", errors.New("the response body is empty")
+		return nil, "", 0, errors.New("the response body is empty")
 	}
 	var page *wirePolicyPage
 	if err := json.Unmarshal(body, &page); err != nil {
-		return nil, "", describeJSONError(err, body)
+		return nil, "", 0, describeJSONError(err, body)
 	}
 	if page == nil || page.Items == nil {
-		return nil, "", errors.New(`the response lacks the "items" list`)
+		return nil, "", 0, errors.New(`the response lacks the "items" list`)
 	}
 	policies := make([]NotificationPolicy, 0, len(*page.Items))
 	for i, raw := range *page.Items {
 		var w *wirePolicy
 		if err := json.Unmarshal(raw, &w); err != nil {
-			return nil, "", fmt.Errorf("items[%d]: %w", i, describeJSONError(err, raw))
+			return nil, "", 0, fmt.Errorf("items[%d]: %w", i, describeJSONError(err, raw))
 		}
 		if w == nil {
-			return nil, "", fmt.Errorf("items[%d] is null", i)
+			return nil, "", 0, fmt.Errorf("items[%d] is null", i)
 		}
 		p, err := w.policy()
 		if err != nil {
-			return nil, "", fmt.Errorf("items[%d]: %w", i, err)
+			return nil, "", 0, fmt.Errorf("items[%d]: %w", i, err)
 		}
 		policies = append(policies, *p)
 	}
-	after := ""
+	after, total := "", 0
 	if page.Pagination != nil && page.Pagination.After != nil {
 		after = *page.Pagination.After
 	}
-	return policies, after, nil
+	if page.Pagination != nil && page.Pagination.TotalResultSize != nil {
+		total = *page.Pagination.TotalResultSize
+	}
+	return policies, after, total, nil
 }
 
 // describeJSONError turns encoding/json errors into text that names the

@@ -236,7 +236,7 @@ func BenchmarkDecodeNotificationPolicyPage(b *testing.B) {
 	body := []byte(`{"items":[` + strings.Join(items, ",") + `],"pagination":{"after":"abc"}}`)
 	b.SetBytes(int64(len(body)))
 	for b.Loop() {
-		if _, _, err := decodeNotificationPolicyPage(body); err != nil {
+		if _, _, _, err := decodeNotificationPolicyPage(body); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -271,7 +271,7 @@ func TestPlaceholderWebhookSecretsDecodeAsAbsent(t *testing.T) {
 		if p.WebhookSecret != tc.want {
 			t.Errorf("%s: secret = %q, want %q", tc.member, p.WebhookSecret, tc.want)
 		}
-		items, _, err := decodeNotificationPolicyPage([]byte(`{"items":[` + policyWith(tc.member) + `]}`))
+		items, _, _, err := decodeNotificationPolicyPage([]byte(`{"items":[` + policyWith(tc.member) + `]}`))
 		if err != nil {
 			t.Fatalf("%s in a list: %v", tc.member, err)
 		}

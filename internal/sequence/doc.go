@@ -8,8 +8,11 @@
 // segment.
 //
 // Failures: a non-2xx answer is an *APIError (see NotFound); anything else is
-// an error prefixed with the operation. No error or log line holds the
-// credentials, the Authorization header or a webhook secret.
+// an error prefixed with the operation. A 404 is an *APIError only when it is
+// Sequence's (its JSON error body, from an endpoint whose policy list answers,
+// checked once per Client); any other 404 is an error naming the URL and
+// pointing at the endpoint. No error or log line holds the credentials, the
+// Authorization header or a webhook secret.
 //
 // Retries happen in one loop (Client.do): on 429, 500, 502, 503, 504 and
 // transport failures, with full-jitter exponential backoff, on top of

@@ -558,3 +558,64 @@ func TestEmulatorChurnUnderFaults(t *testing.T) {
 	}
 	t.Logf("%d requests, %d faulted", len(srv.Requests()), faulted)
 }
+
+func TestEmulatorEndpointWithoutAPIIsNeverAMissingPolicy(t *testing.T) {
+	srv := sequencetest.NewServer(t)
+	p := srv.InsertPolicy(sequencetest.Policy{Name: "kept", Channel: sequence.ChannelEmail, Recipients: []string{"a@example.com"}})
+	ctx := context.Background()
+
+	wrong := newEmulatorClient(t, srv, func(cfg *sequence.Config) { cfg.Endpoint = strings.TrimSuffix(srv.URL, "/api") })
+	_, getErr := wrong.GetNotificationPolicy(ctx, p.ID)
+	_, deleteErr := wrong.DeleteNotificationPolicy(ctx, p.ID)
+	for name, err := range map[string]error{"read": getErr, "delete": deleteErr} {
+		if err == nil || sequence.NotFound(err) {
+			t.Fatalf("%s through an endpoint without /api: err = %v, want an error that is not NotFound", name, err)
+		}
+		if !strings.Contains(err.Error(), "/notifications/policies/"+p.ID) || !strings.Contains(err.Error(), "check the provider's endpoint") {
+			t.Errorf("%s: error %q should name the URL and point at the endpoint", name, err)
+		}
+	}
+	if _, ok := srv.Policy(p.ID); !ok {
+		t.Fatal("the policy is gone")
+	}
+
+	right := newEmulatorClient(t, srv)
+	if _, err := right.GetNotificationPolicy(ctx, "00000000-0000-4000-8000-000000000000"); !sequence.NotFound(err) {
+		t.Errorf("unknown id through the right endpoint: err = %v, want NotFound", err)
+	}
+}
+
+func TestEmulatorListSurvivesPagesLargerThanTheResponseCap(t *testing.T) {
+	srv := sequencetest.NewServer(t)
+	// Nine webhook policies of 900 long URLs each: about 1 MB per policy, 9 MB per full page.
+	var want []string
+	for i := range 9 {
+		urls := make([]string, 900)
+		for j := range urls {
+			urls[j] = fmt.Sprintf("https://hooks.example.com/%d/%d/%s", i, j, strings.Repeat("x", 1100))
+		}
+		p := srv.InsertPolicy(sequencetest.Policy{Name: fmt.Sprintf("big %d", i), Channel: sequence.ChannelWebhook, Recipients: urls})
+		want = append(want, p.ID)
+	}
+	c := newEmulatorClient(t, srv)
+	list := ok[[]sequence.NotificationPolicy](t)(c.ListNotificationPolicies(context.Background(), sequence.ListNotificationPoliciesOptions{}))
+	var got []string
+	for _, p := range list {
+		if len(p.Recipients) != 900 {
+			t.Errorf("policy %s has %d recipients, want 900", p.ID, len(p.Recipients))
+		}
+		got = append(got, p.ID)
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("listed %v, want %v", got, want)
+	}
+	var limits []string
+	for _, r := range srv.Requests() {
+		q, _ := url.ParseQuery(r.Query)
+		limits = append(limits, q.Get("limit"))
+	}
+	// Pages of 9 policies are too large (each asked once, never retried); 6 fit.
+	if got := strings.Join(limits, ","); got != "100,50,25,12,6,6" {
+		t.Errorf("page limits asked: %s, want 100,50,25,12,6,6", got)
+	}
+}

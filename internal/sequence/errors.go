@@ -86,7 +86,9 @@ func (e *APIError) detail() string {
 	return strings.Join(parts, "; ")
 }
 
-// NotFound reports whether err is, or wraps, an APIError with status 404.
+// NotFound reports whether err is, or wraps, an APIError with status 404. The
+// Client returns one only for a 404 that Sequence sent (see notfound.go), so
+// true means the policy is gone, never that the endpoint is wrong.
 func NotFound(err error) bool {
 	var apiErr *APIError
 	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound

@@ -103,6 +103,28 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
+// answerRootCheck answers a GET of the policy collection with an empty page,
+// as Sequence does, and reports whether r was one. A client confirms that a
+// 404 is Sequence's with that request, so a fake answering 404s needs it.
+func answerRootCheck(w http.ResponseWriter, r *http.Request) bool {
+	if r.Method != http.MethodGet || r.URL.Path != "/api/notifications/policies" {
+		return false
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": []any{}, "pagination": map[string]any{"totalResultSize": 0}})
+	return true
+}
+
+// requestsTo counts the recorded requests to one escaped path.
+func (f *fakeAPI) requestsTo(escapedPath string) int {
+	n := 0
+	for _, r := range f.recorded() {
+		if r.EscapedPath == escapedPath {
+			n++
+		}
+	}
+	return n
+}
+
 // resetConnection drops the connection without an answer, as a proxy or a
 // crashed server would after the request was read.
 func resetConnection(t testing.TB, w http.ResponseWriter) {

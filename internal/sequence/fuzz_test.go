@@ -29,7 +29,7 @@ func FuzzDecodeNotificationPolicy(f *testing.F) {
 		} else if err.Error() == "" {
 			t.Fatal("empty error text")
 		}
-		if items, _, err := decodeNotificationPolicyPage(body); err == nil {
+		if items, _, _, err := decodeNotificationPolicyPage(body); err == nil {
 			for _, p := range items {
 				if p.ID == "" || p.Recipients == nil {
 					t.Fatalf("page item without required fields: %+v", p)

@@ -46,10 +46,6 @@ type ListNotificationPoliciesOptions struct {
 
 const maxPageSize = 100
 
-// createClockSkew is how much earlier than the start of a create, by our
-// clock, the server may stamp the policy it created.
-const createClockSkew = time.Minute
-
 func policyPath(id string, more ...string) []string {
 	return append([]string{"notifications", "policies", id}, more...)
 }
@@ -58,6 +54,12 @@ var policiesPath = []string{"notifications", "policies"}
 
 // ListNotificationPolicies returns every policy (following all pages), in the
 // order the API returns them. A policy seen on two pages is returned once.
+//
+// A page larger than the response cap is asked for again with half the limit,
+// down to one policy per page. A server that keeps handing out cursors stops
+// the listing with an error naming the cursor: when a page adds no policy not
+// already listed, when a cursor repeats, or after more pages than
+// totalResultSize can fill (maxListPages when the server gives no total).
 func (c *Client) ListNotificationPolicies(ctx context.Context, opts ListNotificationPoliciesOptions) ([]NotificationPolicy, error) {
 	op := "listing notification policies"
 	if opts.NotificationType != "" {
@@ -71,6 +73,7 @@ func (c *Client) ListNotificationPolicies(ctx context.Context, opts ListNotifica
 	seenIDs := map[string]bool{}
 	seenCursors := map[string]bool{}
 	after := ""
+	total := 0 // the largest totalResultSize reported
 	for page := 1; ; page++ {
 		query := map[string][]string{"limit": {strconv.Itoa(limit)}}
 		if opts.NotificationType != "" {
@@ -80,29 +83,67 @@ func (c *Client) ListNotificationPolicies(ctx context.Context, opts ListNotifica
 			query["after"] = []string{after}
 		}
 		call := &apiCall{op: op, method: http.MethodGet, segments: policiesPath, query: query}
+		if page > listPageCap(total, limit) {
+			return nil, c.opError(call, fmt.Errorf("gave up after %d pages (the server reported %d policies) with cursor %q still leading to more; stopping rather than looping forever",
+				page-1, total, after))
+		}
 		res, err := c.do(ctx, call)
+		var tooLarge *responseTooLargeError
+		if errors.As(err, &tooLarge) {
+			if limit > 1 {
+				tflog.SubsystemDebug(ctx, LogSubsystem, "List page too large; asking for fewer policies per page", map[string]any{
+					"operation": op, "limit": limit, "next_limit": limit / 2,
+				})
+				limit /= 2
+				page--
+				continue
+			}
+			return nil, fmt.Errorf("%w: a page of a single policy (after cursor %q) is too large to read, so one policy is larger than %d bytes", err, after, tooLarge.limit)
+		}
 		if err != nil {
 			return nil, err
 		}
-		items, next, err := decodeNotificationPolicyPage(res.body)
+		items, next, pageTotal, err := decodeNotificationPolicyPage(res.body)
 		if err != nil {
 			return nil, c.opError(call, fmt.Errorf("malformed response for page %d (%s): %w", page, statusLine(res.status), err))
 		}
+		total = max(total, pageTotal)
+		c.seen.record(items...)
+		added := 0
 		for _, p := range items {
 			if !seenIDs[p.ID] {
 				seenIDs[p.ID] = true
 				policies = append(policies, p)
+				added++
 			}
 		}
 		if next == "" || len(items) == 0 {
 			return policies, nil
 		}
+		if added == 0 {
+			return nil, c.opError(call, fmt.Errorf("page %d (cursor %q) holds only policies already listed, yet points to a next page (cursor %q); stopping rather than looping forever", page, after, next))
+		}
 		if seenCursors[next] {
-			return nil, c.opError(call, fmt.Errorf("page %d repeats an earlier pagination cursor; stopping rather than looping forever", page))
+			return nil, c.opError(call, fmt.Errorf("page %d repeats an earlier pagination cursor (%q); stopping rather than looping forever", page, next))
 		}
 		seenCursors[next] = true
 		after = next
 	}
+}
+
+// maxListPages bounds a listing whose server reports no total: a million
+// policies at the largest page size, generous for any account.
+const maxListPages = 10_000
+
+// listPageCap is how many pages a listing may take when the server reports
+// total results and pages hold up to limit: enough to read them all at that
+// limit, plus slack for policies created meanwhile and for smaller pages
+// asked before.
+func listPageCap(total, limit int) int {
+	if total <= 0 {
+		return maxListPages
+	}
+	return min(maxListPages, (total+limit-1)/limit+10+total/10)
 }
 
 // GetNotificationPolicy reads one policy; a missing one is an APIError for which NotFound is true.
@@ -120,9 +161,12 @@ func (c *Client) GetNotificationPolicy(ctx context.Context, id string) (*Notific
 // connection, request not fully written). After an ambiguous failure (5xx, a
 // connection lost after the request was written, a timeout) the client lists
 // policies for the one this request would have created: same name, channel,
-// recipients (e-mails case-insensitively) and types, created since the call
-// began, and neither created nor adopted earlier by this Client. Exactly one
-// match is adopted and returned as if created; none means the create is
+// recipients (e-mails case-insensitively) and types; created (createdAt) no
+// earlier than the first attempt was sent, by the server's clock as read from
+// the Date header of responses already received (to the second; the local
+// clock when no response had one); not received by this Client before that
+// attempt; and neither created nor adopted earlier by this Client. Exactly
+// one match is adopted and returned as if created; none means the create is
 // repeated (within MaxRetries); several is an error naming their ids.
 // Identical creates on one Client run one at a time so they never adopt each
 // other's policy.
@@ -130,7 +174,6 @@ func (c *Client) CreateNotificationPolicy(ctx context.Context, req CreateNotific
 	unlock := c.creates.lock(createFingerprint(req))
 	defer unlock()
 
-	started := time.Now()
 	body := createBody(req)
 	if body.Recipients == nil {
 		body.Recipients = []string{}
@@ -146,7 +189,7 @@ func (c *Client) CreateNotificationPolicy(ctx context.Context, req CreateNotific
 		call.redact = []string{req.WebhookSecret}
 	}
 	call.recoverAmbiguous = func(ctx context.Context, cause error) (*NotificationPolicy, error) {
-		return c.findCreatedPolicy(ctx, call, req, started, cause)
+		return c.findCreatedPolicy(ctx, call, req, cause)
 	}
 
 	res, err := c.do(ctx, call)
@@ -179,7 +222,7 @@ type createBody struct {
 
 // findCreatedPolicy looks for the policy an ambiguous create produced. It
 // returns nil when there is none, so the create may be sent again.
-func (c *Client) findCreatedPolicy(ctx context.Context, call *apiCall, req CreateNotificationPolicyRequest, started time.Time, cause error) (*NotificationPolicy, error) {
+func (c *Client) findCreatedPolicy(ctx context.Context, call *apiCall, req CreateNotificationPolicyRequest, cause error) (*NotificationPolicy, error) {
 	opts := ListNotificationPoliciesOptions{}
 	if len(req.NotificationTypes) > 0 {
 		// Any policy with exactly our types receives this one; the filter just saves pages.
@@ -190,9 +233,11 @@ func (c *Client) findCreatedPolicy(ctx context.Context, call *apiCall, req Creat
 		//nolint:errorlint // the cause is context: callers match on why the check failed, not on the attempt before it
 		return nil, c.opError(call, fmt.Errorf("the create may have been processed (%v), and checking for it failed: %w", cause, err))
 	}
+	// createdAt may be stamped to the second, and so is the Date the clock is read from.
+	notBefore := c.clock.earliest(call.firstSent).Truncate(time.Second)
 	var matches []NotificationPolicy
 	for _, p := range candidates {
-		if matchesCreate(p, req, started.Add(-createClockSkew)) && !c.creates.isClaimed(p.ID) {
+		if matchesCreate(p, req, notBefore) && !c.creates.isClaimed(p.ID) && !c.seen.before(p.ID, call.firstSent) {
 			matches = append(matches, p)
 		}
 	}
@@ -392,6 +437,7 @@ func (c *Client) decodePolicy(call *apiCall, res *apiResult) (*NotificationPolic
 	if err != nil {
 		return nil, c.opError(call, fmt.Errorf("malformed response (%s): %w", statusLine(res.status), err))
 	}
+	c.seen.record(*p)
 	return p, nil
 }
 

@@ -2,6 +2,7 @@ package sequence
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -26,13 +27,15 @@ func newRateLimiter(perMinute int) *rateLimiter {
 }
 
 // wait blocks until the caller may send one request, or ctx is done. A
-// cancelled waiter hands its slot back when nobody queued behind it.
+// cancelled waiter hands its slot back when nobody queued behind it. Its
+// error (wrapping ctx's) says what was interrupted: only a wait that really
+// happened mentions the limit.
 func (l *rateLimiter) wait(ctx context.Context) error {
-	if l == nil {
-		return ctx.Err()
-	}
 	if err := ctx.Err(); err != nil {
-		return err
+		return fmt.Errorf("interrupted before sending the request: %w", err)
+	}
+	if l == nil {
+		return nil
 	}
 	l.mu.Lock()
 	now := time.Now()
@@ -56,7 +59,7 @@ func (l *rateLimiter) wait(ctx context.Context) error {
 			l.next = at
 		}
 		l.mu.Unlock()
-		return err
+		return fmt.Errorf("interrupted before sending the request, while waiting for the client-side rate limit: %w", err)
 	}
 	return nil
 }

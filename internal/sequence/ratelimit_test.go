@@ -77,7 +77,7 @@ func TestRateLimitedClientReportsCancellationWhileWaiting(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v, want DeadlineExceeded", err)
 	}
-	if want := `reading notification policy "p1": waiting for the client-side rate limit: context deadline exceeded`; err.Error() != want {
+	if want := `reading notification policy "p1": interrupted before sending the request, while waiting for the client-side rate limit: context deadline exceeded`; err.Error() != want {
 		t.Errorf("err = %q, want %q", err, want)
 	}
 	if n := len(api.recorded()); n != 1 {
@@ -92,5 +92,24 @@ func TestNoRateLimitByDefault(t *testing.T) {
 	var l *rateLimiter
 	if err := l.wait(context.Background()); err != nil {
 		t.Fatalf("nil limiter wait: %v", err)
+	}
+}
+
+// TestInterruptionWithoutARateLimitSaysWhatWasInterrupted: Ctrl-C with no requests_per_minute
+// must not blame a rate limit nobody configured.
+func TestInterruptionWithoutARateLimitSaysWhatWasInterrupted(t *testing.T) {
+	api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int) { writeJSON(w, 200, samplePolicy("p1")) })
+	c := newTestClient(t, api.base())
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := c.GetNotificationPolicy(ctx, "p1")
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if want := `reading notification policy "p1": interrupted before sending the request: context canceled`; err.Error() != want {
+		t.Errorf("err = %q, want %q", err, want)
+	}
+	if n := len(api.recorded()); n != 0 {
+		t.Errorf("sent %d requests, want 0", n)
 	}
 }

@@ -45,6 +45,10 @@ type apiCall struct {
 	body     any // marshalled to JSON; nil means no body
 	mode     retryMode
 	redact   []string // call-specific secrets (the webhook secret being sent)
+	// rootCheck marks the call that checks a 404 came from Sequence; its own 404 is taken as it is.
+	rootCheck bool
+	// firstSent is when the first attempt was handed to the transport.
+	firstSent time.Time
 
 	// recoverAmbiguous is called, for retryUnprocessed calls, after an
 	// attempt that may have been processed (5xx, or a transport failure once
@@ -93,7 +97,7 @@ func (c *Client) do(ctx context.Context, call *apiCall) (*apiResult, error) {
 	afterAmbiguous := false
 	for attempt := 0; ; attempt++ {
 		if err := c.limiter.wait(ctx); err != nil {
-			return nil, c.opError(call, fmt.Errorf("waiting for the client-side rate limit: %w", err))
+			return nil, c.opError(call, err)
 		}
 
 		out := c.attempt(ctx, call, reqURL, body, attempt)
@@ -103,7 +107,10 @@ func (c *Client) do(ctx context.Context, call *apiCall) (*apiResult, error) {
 		mayHaveProcessed := false
 		switch {
 		case out.err != nil:
-			if ctx.Err() != nil || !retryableTransportError(out.err) {
+			// An oversized answer comes back as large when asked again; only a
+			// create's goes on to the check for the policy it made.
+			tooLarge := errors.As(out.err, new(*responseTooLargeError)) && call.mode != retryUnprocessed
+			if ctx.Err() != nil || !retryableTransportError(out.err) || tooLarge {
 				return nil, c.opError(call, out.err)
 			}
 			failure = c.opError(call, out.err)
@@ -112,6 +119,11 @@ func (c *Client) do(ctx context.Context, call *apiCall) (*apiResult, error) {
 			return &apiResult{status: out.status, body: out.body, afterAmbiguous: afterAmbiguous}, nil
 		default:
 			apiErr := newAPIError(call.op, out.status, out.header.Get("Content-Type"), out.body, c.secrets(call))
+			if out.status == http.StatusNotFound && !call.rootCheck {
+				if err := c.confirmNotFound(ctx, call, reqURL, out); err != nil {
+					return &apiResult{status: out.status, body: out.body, afterAmbiguous: afterAmbiguous}, err
+				}
+			}
 			if !retryableStatus(out.status) {
 				return &apiResult{status: out.status, body: out.body, afterAmbiguous: afterAmbiguous}, apiErr
 			}
@@ -177,23 +189,46 @@ func (c *Client) attempt(ctx context.Context, call *apiCall, reqURL *url.URL, bo
 
 	c.logRequest(ctx, call, reqURL, body, attempt)
 	start := time.Now()
+	if call.firstSent.IsZero() {
+		call.firstSent = start
+	}
 	resp, err := c.httpClient.Do(req)
 	if err != nil {
 		out := attemptOutcome{err: err, wrote: wrote.Load()}
 		c.logResponse(ctx, call, reqURL, out, attempt, time.Since(start))
 		return out
 	}
+	c.clock.observe(resp.Header.Get("Date"), time.Now())
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
+	limit := c.responseLimit()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	out := attemptOutcome{status: resp.StatusCode, header: resp.Header, body: data, wrote: true}
 	switch {
 	case err != nil:
 		out.err = fmt.Errorf("reading the %s response: %w", resp.Status, err)
-	case len(data) > maxResponseBytes:
-		out.err = fmt.Errorf("the %s response is larger than %d bytes", resp.Status, maxResponseBytes)
+	case int64(len(data)) > limit:
+		out.err = &responseTooLargeError{status: resp.Status, limit: limit}
 	}
 	c.logResponse(ctx, call, reqURL, out, attempt, time.Since(start))
 	return out
+}
+
+// responseTooLargeError is an answer longer than the Client holds in memory.
+// It is not transient: the same request gets the same answer.
+type responseTooLargeError struct {
+	status string
+	limit  int64
+}
+
+func (e *responseTooLargeError) Error() string {
+	return fmt.Sprintf("the %s response is larger than %d bytes", e.status, e.limit)
+}
+
+func (c *Client) responseLimit() int64 {
+	if c.maxResponseBytes > 0 {
+		return c.maxResponseBytes
+	}
+	return maxResponseBytes
 }
 
 // url joins the base URL and the path segments, each escaped as exactly one

@@ -405,6 +405,43 @@ func TestUnknownRoutesAndMethods(t *testing.T) {
 	}
 }
 
+// TestUnknownPathIsNotAMissingPolicy pins the contract's last row: a client whose endpoint lacks
+// /api (or has a typo) gets a 404 it can tell apart from the one for an unknown id, so it never
+// takes a wrong endpoint for deleted policies.
+func TestUnknownPathIsNotAMissingPolicy(t *testing.T) {
+	srv := NewServer(t)
+	p := create(t, srv, emailPolicy("a@example.com"))
+	withoutAPI := func(r *http.Request) { r.URL.Path = strings.TrimPrefix(r.URL.Path, "/api") }
+	withTypo := func(r *http.Request) { r.URL.Path = strings.Replace(r.URL.Path, "/api/", "/apis/", 1) }
+	cases := []struct {
+		name   string
+		method string
+		edit   func(*http.Request)
+	}{
+		{"GET without /api", "GET", withoutAPI},
+		{"DELETE without /api", "DELETE", withoutAPI},
+		{"GET under a mistyped prefix", "GET", withTypo},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := call(t, srv, tc.method, "/notifications/policies/"+p.ID, nil, tc.edit).expect(t, http.StatusNotFound)
+			if _, ok := rawKeys(t, resp.Body)["errors"]; ok {
+				t.Errorf("an unknown path answered with the unknown-id shape: %s", resp.Body)
+			}
+			if typ, _ := resp.apiError(t); typ != "NotFound" {
+				t.Errorf("type = %q, want NotFound", typ)
+			}
+		})
+	}
+	if _, ok := srv.Policy(p.ID); !ok {
+		t.Fatal("a DELETE outside /api deleted the policy")
+	}
+	missing := call(t, srv, "GET", "/notifications/policies/"+newUUID(), nil).expect(t, http.StatusNotFound).fieldErrors(t)
+	if !hasKey(missing, "id") {
+		t.Errorf("unknown id answered %+v, want the id field error", missing)
+	}
+}
+
 func TestRecipientPathSegmentIsUnescapedOnce(t *testing.T) {
 	cases := []struct {
 		name      string
