@@ -327,13 +327,17 @@ func (c *Client) RemoveRecipient(ctx context.Context, id, recipient string) (*No
 		method:   http.MethodDelete,
 		segments: policyPath(id, "recipients", recipient),
 	}
-	return c.removal(ctx, call, id, func(p *NotificationPolicy) bool {
-		return slices.ContainsFunc(p.Recipients, func(r string) bool {
-			if strings.EqualFold(p.Channel, ChannelEmail) {
-				return strings.EqualFold(r, recipient)
-			}
-			return r == recipient
-		})
+	return c.removal(ctx, call, id, func(p *NotificationPolicy) bool { return p.HasRecipient(recipient) })
+}
+
+// HasRecipient reports whether recipient is on the policy as Sequence compares recipients:
+// e-mail addresses ignoring letter case, webhook URLs exactly.
+func (p *NotificationPolicy) HasRecipient(recipient string) bool {
+	return slices.ContainsFunc(p.Recipients, func(r string) bool {
+		if strings.EqualFold(p.Channel, ChannelEmail) {
+			return strings.EqualFold(r, recipient)
+		}
+		return r == recipient
 	})
 }
 
