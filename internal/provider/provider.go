@@ -170,6 +170,7 @@ func (p *sequenceProvider) Configure(ctx context.Context, req provider.Configure
 func (p *sequenceProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewNotificationPolicyResource,
+		NewNotificationPolicyRecipientResource,
 	}
 }
 
