@@ -522,8 +522,14 @@ func (r *notificationPolicyResource) Delete(ctx context.Context, req resource.De
 	}
 }
 
+// ImportState takes a policy id, or `name=<exact name>` (see importedNotificationPolicyID).
 func (r *notificationPolicyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	id, diags := r.importedNotificationPolicyID(ctx, req.ID)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 }
 
 // ModifyPlan handles what a write-only secret hides from Terraform. Terraform sees neither the
