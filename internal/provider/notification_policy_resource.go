@@ -344,6 +344,7 @@ func (r *notificationPolicyResource) Create(ctx context.Context, req resource.Cr
 
 	state := notificationPolicyResourceModelFromAPI(created, &plan, writeOnly)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setNotificationPolicyIdentity(ctx, resp.Identity, state.ID)...)
 	if writeOnly {
 		resp.Diagnostics.Append(storeWriteOnlySecretFingerprint(ctx, resp.Private, writeOnlySecret.ValueString())...)
 	}
@@ -376,6 +377,7 @@ func (r *notificationPolicyResource) Read(ctx context.Context, req resource.Read
 
 	state := notificationPolicyResourceModelFromAPI(policy, &prior, fingerprint != nil)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setNotificationPolicyIdentity(ctx, resp.Identity, state.ID)...)
 }
 
 // Update changes recipients and notification types in place. Additions go first, in one request
@@ -397,6 +399,8 @@ func (r *notificationPolicyResource) Update(ctx context.Context, req resource.Up
 	if resp.Diagnostics.HasError() {
 		return
 	}
+
+	resp.Diagnostics.Append(setNotificationPolicyIdentity(ctx, resp.Identity, prior.ID)...)
 
 	// ModifyPlan cannot compare a value unknown at plan time; one that turns out different from
 	// the policy's secret needs the replacement the next plan will show.
@@ -522,14 +526,19 @@ func (r *notificationPolicyResource) Delete(ctx context.Context, req resource.De
 	}
 }
 
-// ImportState takes a policy id, or `name=<exact name>` (see importedNotificationPolicyID).
+// ImportState takes a policy id, or `name=<exact name>` (see importedNotificationPolicyID), or an
+// identity (import blocks with `identity`, Terraform 1.12+).
 func (r *notificationPolicyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	id, diags := r.importedNotificationPolicyID(ctx, req.ID)
+	if req.ID == "" && req.Identity != nil {
+		id, diags = notificationPolicyIDFromIdentity(ctx, req.Identity)
+	}
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(setNotificationPolicyIdentity(ctx, resp.Identity, types.StringValue(id))...)
 }
 
 // ModifyPlan handles what a write-only secret hides from Terraform. Terraform sees neither the
