@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -29,7 +30,7 @@ func TestAccNotificationPolicy_generatedConfigAppliesWithoutChange(t *testing.T)
 
 			// Step 1: the data source lists the policies, and an output renders one import block each.
 			w := h.workdir(t, "adopt")
-			w.write(t, testAccProviderConfig(srv)+adoptionImportBlocksConfig)
+			w.write(t, testAccProviderConfig(srv)+readExample(t, adoptionImportBlocksExample))
 			w.mustRun(t, "apply", "-auto-approve", "-input=false", "-no-color")
 			imports := w.mustRun(t, "output", "-raw", "import_blocks")
 			if n := strings.Count(imports, "import {"); n != len(policies) {
@@ -67,21 +68,20 @@ func TestAccNotificationPolicy_generatedConfigAppliesWithoutChange(t *testing.T)
 	}
 }
 
-// adoptionImportBlocksConfig renders an import block for every policy; README and the resource
-// page show the same loop.
-const adoptionImportBlocksConfig = `
-data "sequence_notification_policies" "all" {}
+// The adoption examples, exactly as the docs show them.
+const (
+	adoptionImportBlocksExample = "../../examples/resources/sequence_notification_policy/adopt/main.tf"
+	adoptionForEachExample      = "../../examples/resources/sequence_notification_policy/adopt-for-each/main.tf"
+)
 
-output "import_blocks" {
-  value = join("", [for id in data.sequence_notification_policies.all.ids : <<-EOT
-    import {
-      to = sequence_notification_policy.policy_${id}
-      id = "${id}"
-    }
-  EOT
-  ])
+func readExample(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
-`
 
 // The for_each form (Terraform 1.7+, OpenTofu 1.7+): import blocks iterate over the data source's
 // ids into a resource whose for_each configuration is the data source's own view of each policy.
@@ -95,7 +95,7 @@ func TestAccNotificationPolicy_forEachImportAdoptsEveryPolicy(t *testing.T) {
 	srv.InsertPolicy(sequencetest.Policy{Name: "Everything", Channel: "WEBHOOK", Recipients: []string{"https://all.example.com/hook"}})
 
 	w := h.workdir(t, "adopt")
-	w.write(t, testAccProviderConfig(srv)+adoptionForEachConfig)
+	w.write(t, testAccProviderConfig(srv)+readExample(t, adoptionForEachExample))
 	srv.ResetRequests()
 	out := w.mustRun(t, "apply", "-auto-approve", "-input=false", "-no-color")
 	if !strings.Contains(out, "2 imported, 0 added, 0 changed, 0 destroyed") {
@@ -108,25 +108,3 @@ func TestAccNotificationPolicy_forEachImportAdoptsEveryPolicy(t *testing.T) {
 	}
 	w.expectEmptyPlan(t)
 }
-
-const adoptionForEachConfig = `
-data "sequence_notification_policies" "all" {}
-
-locals {
-  existing = { for p in data.sequence_notification_policies.all.policies : p.id => p }
-}
-
-import {
-  for_each = local.existing
-  to       = sequence_notification_policy.adopted[each.key]
-  id       = each.key
-}
-
-resource "sequence_notification_policy" "adopted" {
-  for_each           = local.existing
-  name               = each.value.name
-  channel            = each.value.channel
-  recipients         = each.value.recipients
-  notification_types = each.value.notification_types
-}
-`
