@@ -268,3 +268,27 @@ func TestNotificationPolicyListResource(t *testing.T) {
 		t.Errorf("limit 5 streamed %d results", n)
 	}
 }
+
+// A CLI without identity support sends no current identity; a Read that finds the policy gone
+// must still succeed (the framework requires an identity after every Read).
+func TestNotificationPolicyReadOfDeletedPolicyWithoutIdentity(t *testing.T) {
+	ctx := context.Background()
+	srv := sequencetest.NewServer(t)
+	p := srv.InsertPolicy(sequencetest.Policy{Name: "gone", Channel: "EMAIL", Recipients: []string{"a@example.com"}})
+	server, schemas := protoProvider(t, srv)
+	stateType := schemas.ResourceSchemas[policyType].ValueType()
+	imported, err := server.ImportResourceState(ctx, &tfprotov6.ImportResourceStateRequest{TypeName: policyType, ID: p.ID})
+	if err != nil || hasErrors(imported.Diagnostics) {
+		t.Fatalf("ImportResourceState: %v %v", err, imported.Diagnostics)
+	}
+	srv.DeletePolicy(p.ID)
+
+	read, err := server.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: policyType, CurrentState: imported.ImportedResources[0].State})
+	if err != nil || hasErrors(read.Diagnostics) {
+		t.Fatalf("ReadResource of a deleted policy: %v %v", err, read.Diagnostics)
+	}
+	v, err := read.NewState.Unmarshal(stateType)
+	if err != nil || !v.IsNull() {
+		t.Errorf("state after reading a deleted policy = %v (%v), want null", v, err)
+	}
+}

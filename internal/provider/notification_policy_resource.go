@@ -364,6 +364,10 @@ func (r *notificationPolicyResource) Read(ctx context.Context, req resource.Read
 		return
 	}
 
+	// The id never changes. Set even when the policy is gone: the framework requires an identity
+	// after every Read, and a CLI without identity support sends none to start from.
+	resp.Diagnostics.Append(setNotificationPolicyIdentity(ctx, resp.Identity, prior.ID)...)
+
 	policy, err := client.GetNotificationPolicy(ctx, prior.ID.ValueString())
 	if sequence.NotFound(err) {
 		tflog.Info(ctx, "notification policy no longer exists; removing it from state", map[string]any{"id": prior.ID.ValueString()})
@@ -377,7 +381,6 @@ func (r *notificationPolicyResource) Read(ctx context.Context, req resource.Read
 
 	state := notificationPolicyResourceModelFromAPI(policy, &prior, fingerprint != nil)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(setNotificationPolicyIdentity(ctx, resp.Identity, state.ID)...)
 }
 
 // Update changes recipients and notification types in place. Additions go first, in one request
