@@ -9,7 +9,7 @@ resource "sequence_notification_policy_recipient" "payments_webhook" {
   recipient = "https://payments.example.com/hooks/sequence"
 }
 
-# A mailbox on the same policy; EMAIL and WEBHOOK recipients need a policy of that channel.
+# A mailbox goes on an EMAIL policy: a recipient must fit its policy's channel.
 data "sequence_notification_policy" "invoices_issued_email" {
   name = "Invoices issued (e-mail)"
 }
