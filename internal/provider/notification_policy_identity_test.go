@@ -187,7 +187,7 @@ func TestNotificationPolicyListResource(t *testing.T) {
 	}
 	srv.InsertPolicy(sequencetest.Policy{Name: "other", Channel: "WEBHOOK", Recipients: []string{"https://o.example.com"}, NotificationTypes: []string{"INVOICE_ISSUED"}})
 	provider, schemas := protoProvider(t, srv)
-	server, ok := provider.(tfprotov6.ProviderServerWithListResource)
+	server, ok := provider.(tfprotov6.ProviderServerWithListResource) //nolint:staticcheck // SA1019: the only way to reach ListResource until ProviderServer gains it
 	if !ok {
 		t.Fatal("the provider server does not serve list resources")
 	}
