@@ -100,17 +100,29 @@ func TestMain(m *testing.M) {
 func newPluginCLIWorkspace(t *testing.T, extraEnv ...string) *cliWorkspace {
 	t.Helper()
 	cliPath := acceptanceCLI(t)
+	root := t.TempDir()
+	dir := filepath.Join(root, "work")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cliConfig := writePluginCLIConfig(t, root)
+	w := &cliWorkspace{t: t, cli: cliPath, dir: dir}
+	w.env = append(append(cleanCLIEnvironment(), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1"), extraEnv...)
+	return w
+}
+
+// writePluginCLIConfig writes, under root, a CLI configuration whose dev_overrides make the CLI
+// launch this test binary as the provider plugin (TestMain serves it), with the test's build
+// flags, -race included, and returns its path.
+func writePluginCLIConfig(t *testing.T, root string) string {
+	t.Helper()
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	root := t.TempDir()
 	pluginDir := filepath.Join(root, "plugin")
-	dir := filepath.Join(root, "work")
-	for _, d := range []string{pluginDir, dir} {
-		if err := os.Mkdir(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
+	if err := os.Mkdir(pluginDir, 0o755); err != nil {
+		t.Fatal(err)
 	}
 	launcher := fmt.Sprintf("#!/bin/sh\n%s=1 exec %q \"$@\"\n", servePluginEnv, self)
 	if err := os.WriteFile(filepath.Join(pluginDir, "terraform-provider-sequence"), []byte(launcher), 0o755); err != nil { //nolint:gosec // an executable by design
@@ -127,9 +139,7 @@ func newPluginCLIWorkspace(t *testing.T, extraEnv ...string) *cliWorkspace {
 `, pluginDir, pluginDir)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	w := &cliWorkspace{t: t, cli: cliPath, dir: dir}
-	w.env = append(append(cleanCLIEnvironment(), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1"), extraEnv...)
-	return w
+	return cliConfig
 }
 
 // acceptanceCLI skips unless TF_ACC is set, like terraform-plugin-testing, and returns the CLI

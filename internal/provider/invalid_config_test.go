@@ -46,6 +46,10 @@ func secretEphemeralBlock(args string) string {
 	return `ephemeral "sequence_notification_policy_secret" "test" {` + "\n  " + strings.ReplaceAll(args, "; ", "\n  ") + "\n}\n"
 }
 
+func recipientResourceBlock(args string) string {
+	return `resource "sequence_notification_policy_recipient" "test" {` + "\n  " + strings.ReplaceAll(args, "; ", "\n  ") + "\n}\n"
+}
+
 func policiesDataSourceBlock(args string) string {
 	return `data "sequence_notification_policies" "test" {` + "\n  " + strings.ReplaceAll(args, "; ", "\n  ") + "\n}\n"
 }
@@ -258,6 +262,38 @@ var invalidConfigCases = []invalidConfigCase{
 	{name: "resource refuses a configured created_at", object: resourceBlock(`created_at = "2024-01-01T00:00:00Z"; ` + validEmailPolicy),
 		want: []string{"Invalid Configuration for Read-Only Attribute"}},
 	{name: "resource refuses a configured sequence_account_id", object: resourceBlock(`sequence_account_id = "acct"; ` + validEmailPolicy),
+		want: []string{"Invalid Configuration for Read-Only Attribute"}},
+
+	// sequence_notification_policy_recipient: the form of each value (the channel is only known at apply).
+	{name: "recipient resource refuses an empty recipient", object: recipientResourceBlock(`policy_id = "p1"; recipient = ""`),
+		want: []string{"Invalid recipient", "a recipient must not be an empty string"}},
+	{name: "recipient resource refuses white space in a recipient", object: recipientResourceBlock(`policy_id = "p1"; recipient = "ops@example.com "`),
+		want: []string{"Invalid recipient", `"ops@example.com " contains white space; a recipient is an e-mail address`}},
+	{name: "recipient resource refuses white space inside a webhook URL", object: recipientResourceBlock(`policy_id = "p1"; recipient = "https://hooks.example.com/a b"`),
+		want: []string{`"https://hooks.example.com/a b" contains white space`}},
+	{name: "recipient resource refuses a display name", object: recipientResourceBlock(`policy_id = "p1"; recipient = "Ops <ops@example.com>"`),
+		want: []string{`"Ops <ops@example.com>" contains white space`}},
+	{name: "recipient resource refuses angle brackets", object: recipientResourceBlock(`policy_id = "p1"; recipient = "<ops@example.com>"`),
+		want: []string{`"<ops@example.com>" must be a bare e-mail address`}},
+	{name: "recipient resource refuses plain http", object: recipientResourceBlock(`policy_id = "p1"; recipient = "http://hooks.example.com/a"`),
+		want: []string{`"http://hooks.example.com/a" uses http; Sequence only delivers webhooks to https URLs`}},
+	{name: "recipient resource refuses a URL without a scheme", object: recipientResourceBlock(`policy_id = "p1"; recipient = "hooks.example.com/a"`),
+		want: []string{`"hooks.example.com/a" is not a valid e-mail address`}},
+	{name: "recipient resource refuses a URL without a host", object: recipientResourceBlock(`policy_id = "p1"; recipient = "https:///a"`),
+		want: []string{`"https:///a" is not an absolute URL`}},
+	{name: "recipient resource refuses an empty policy_id", object: recipientResourceBlock(`policy_id = ""; recipient = "ops@example.com"`),
+		want: []string{"Attribute policy_id must be a notification policy id, without slashes or white space"}},
+	{name: "recipient resource refuses a policy_id with a slash", object: recipientResourceBlock(`policy_id = "p1/ops@example.com"; recipient = "ops@example.com"`),
+		want: []string{"Attribute policy_id must be a notification policy id, without slashes or white space"}},
+	{name: "recipient resource refuses a blank policy_id", object: recipientResourceBlock(`policy_id = " "; recipient = "ops@example.com"`),
+		want: []string{"Attribute policy_id must be a notification policy id"}},
+	{name: "recipient resource requires policy_id", object: recipientResourceBlock(`recipient = "ops@example.com"`),
+		want: []string{"Missing required argument", `The argument "policy_id" is required`}},
+	{name: "recipient resource requires recipient", object: recipientResourceBlock(`policy_id = "p1"`),
+		want: []string{"Missing required argument", `The argument "recipient" is required`}},
+	{name: "recipient resource takes one recipient, not a list", object: recipientResourceBlock(`policy_id = "p1"; recipient = ["ops@example.com"]`),
+		want: []string{"Incorrect attribute value type", `Inappropriate value for attribute "recipient": string required`}},
+	{name: "recipient resource refuses a configured id", object: recipientResourceBlock(`id = "p1/ops@example.com"; policy_id = "p1"; recipient = "ops@example.com"`),
 		want: []string{"Invalid Configuration for Read-Only Attribute"}},
 
 	// data "sequence_notification_policy": exactly one selector, neither empty.

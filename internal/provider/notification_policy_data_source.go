@@ -113,7 +113,7 @@ func (d *notificationPolicyDataSource) Read(ctx context.Context, req datasource.
 	if !config.ID.IsNull() {
 		policy, diags = notificationPolicyByID(ctx, client, config.ID.ValueString())
 	} else {
-		policy, diags = notificationPolicyByName(ctx, client, config.Name.ValueString())
+		policy, diags = notificationPolicyByName(ctx, client, config.Name.ValueString(), "set id instead of name to select one of them.")
 	}
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -139,8 +139,8 @@ func notificationPolicyByID(ctx context.Context, client *sequence.Client, id str
 }
 
 // notificationPolicyByName lists every policy, since the API cannot filter by name, and requires
-// exactly one with that name.
-func notificationPolicyByName(ctx context.Context, client *sequence.Client, name string) (*sequence.NotificationPolicy, diag.Diagnostics) {
+// exactly one with that name. hint ends the error when several have it: how to pick one.
+func notificationPolicyByName(ctx context.Context, client *sequence.Client, name, hint string) (*sequence.NotificationPolicy, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	all, err := client.ListNotificationPolicies(ctx, sequence.ListNotificationPoliciesOptions{PageSize: 100})
 	if err != nil {
@@ -150,19 +150,33 @@ func notificationPolicyByName(ctx context.Context, client *sequence.Client, name
 	named := selectNotificationPolicies(all, notificationPolicyFilter{name: name})
 	switch len(named) {
 	case 0:
-		diags.AddAttributeError(path.Root("name"), "Notification policy not found",
-			fmt.Sprintf("No notification policy has the name %q. Names are matched exactly, including letter case "+
-				"and spaces.", name))
+		detail := fmt.Sprintf("No notification policy has the name %q. Names are matched exactly, including letter case "+
+			"and spaces.", name)
+		var near []sequence.NotificationPolicy
+		for _, p := range all {
+			if strings.EqualFold(strings.TrimSpace(p.Name), strings.TrimSpace(name)) {
+				near = append(near, p)
+			}
+		}
+		if len(near) > 0 {
+			detail += " Policies whose names differ only in letter case or surrounding spaces: " + describePolicies(near) + "."
+		}
+		diags.AddAttributeError(path.Root("name"), "Notification policy not found", detail)
 		return nil, diags
 	case 1:
 		return &named[0], diags
 	}
-	ids := make([]string, len(named))
-	for i, p := range named {
-		ids[i] = p.ID
-	}
 	diags.AddAttributeError(path.Root("name"), "Ambiguous notification policy name",
-		fmt.Sprintf("%d notification policies have the name %q: %s. Sequence does not require names to be unique; "+
-			"set id instead of name to select one of them.", len(named), name, strings.Join(ids, ", ")))
+		fmt.Sprintf("%d notification policies have the name %q: %s. Sequence does not require names to be unique; %s",
+			len(named), name, describePolicies(named), hint))
 	return nil, diags
+}
+
+// describePolicies lists policies for an error message: `id (CHANNEL) "name"`, comma-separated.
+func describePolicies(policies []sequence.NotificationPolicy) string {
+	out := make([]string, len(policies))
+	for i, p := range policies {
+		out[i] = fmt.Sprintf("%s (%s) %q", p.ID, p.Channel, p.Name)
+	}
+	return strings.Join(out, ", ")
 }

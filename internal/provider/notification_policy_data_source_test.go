@@ -162,6 +162,7 @@ data "sequence_notification_policy" "ops" {
 func TestAccNotificationPolicyDataSource_ambiguousName(t *testing.T) {
 	srv := sequencetest.NewServer(t)
 	ids := []string{}
+	channels := map[string]string{}
 	for _, channel := range []string{sequence.ChannelEmail, sequence.ChannelWebhook} {
 		recipient := "shared@example.com"
 		if channel == sequence.ChannelWebhook {
@@ -169,6 +170,7 @@ func TestAccNotificationPolicyDataSource_ambiguousName(t *testing.T) {
 		}
 		p := srv.InsertPolicy(sequencetest.Policy{Name: "shared", Channel: channel, Recipients: []string{recipient}})
 		ids = append(ids, p.ID)
+		channels[p.ID] = channel
 	}
 	srv.InsertPolicy(sequencetest.Policy{Name: "Shared", Channel: sequence.ChannelEmail, Recipients: []string{"x@example.com"}})
 	slices.Sort(ids)
@@ -182,8 +184,8 @@ data "sequence_notification_policy" "shared" {
 }
 `,
 			ExpectError: errorPattern(fmt.Sprintf(
-				`2 notification policies have the name "shared": %s, %s. Sequence does not require names to be unique; set id instead of name`,
-				ids[0], ids[1])),
+				`2 notification policies have the name "shared": %s (%s) "shared", %s (%s) "shared". Sequence does not require names to be unique; set id instead of name`,
+				ids[0], channels[ids[0]], ids[1], channels[ids[1]])),
 		}},
 	})
 }

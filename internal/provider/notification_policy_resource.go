@@ -354,6 +354,7 @@ func (r *notificationPolicyResource) Create(ctx context.Context, req resource.Cr
 
 	state := stateAfterWrite(created, plan, writeOnly)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setNotificationPolicyIdentity(ctx, resp.Identity, state.ID)...)
 	if writeOnly {
 		resp.Diagnostics.Append(storeWriteOnlySecretFingerprint(ctx, resp.Private, writeOnlySecret.ValueString())...)
 	}
@@ -372,6 +373,10 @@ func (r *notificationPolicyResource) Read(ctx context.Context, req resource.Read
 	if resp.Diagnostics.HasError() {
 		return
 	}
+
+	// The id never changes. Set even when the policy is gone: the framework requires an identity
+	// after every Read, and a CLI without identity support sends none to start from.
+	resp.Diagnostics.Append(setNotificationPolicyIdentity(ctx, resp.Identity, prior.ID)...)
 
 	importing, diags := req.Private.GetKey(ctx, importingKey)
 	resp.Diagnostics.Append(diags...)
@@ -421,6 +426,8 @@ func (r *notificationPolicyResource) Update(ctx context.Context, req resource.Up
 	if resp.Diagnostics.HasError() {
 		return
 	}
+
+	resp.Diagnostics.Append(setNotificationPolicyIdentity(ctx, resp.Identity, prior.ID)...)
 
 	// ModifyPlan cannot compare a value unknown at plan time; one that turns out different from
 	// the policy's secret needs the replacement the next plan will show.
@@ -535,8 +542,19 @@ func (r *notificationPolicyResource) Delete(ctx context.Context, req resource.De
 // Terraform. Read removes the mark.
 const importingKey = "importing"
 
+// ImportState takes a policy id, or `name=<exact name>` (see importedNotificationPolicyID), or an
+// identity (import blocks with `identity`, Terraform 1.12+).
 func (r *notificationPolicyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	id, diags := r.importedNotificationPolicyID(ctx, req.ID)
+	if req.ID == "" && req.Identity != nil {
+		id, diags = notificationPolicyIDFromIdentity(ctx, req.Identity)
+	}
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(setNotificationPolicyIdentity(ctx, resp.Identity, types.StringValue(id))...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, []byte("true"))...)
 }
 

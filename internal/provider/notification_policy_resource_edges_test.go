@@ -8,7 +8,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"testing"
 
@@ -48,17 +47,6 @@ func updateEveryPolicy(t *testing.T, srv *sequencetest.Server, change func(*sequ
 			t.Error(err)
 		}
 	}
-}
-
-// checkEmulatorRecipients checks the recipients of the single policy the emulator holds, in any order.
-func checkEmulatorRecipients(srv *sequencetest.Server, want ...string) resource.TestCheckFunc {
-	return checkEmulatorPolicy(srv, func(p sequencetest.Policy) error {
-		got := slices.Sorted(slices.Values(p.Recipients))
-		if !slices.Equal(got, slices.Sorted(slices.Values(want))) {
-			return fmt.Errorf("emulator recipients: got %q, want %q", got, want)
-		}
-		return nil
-	})
 }
 
 // An imported WEBHOOK policy whose secret Sequence does not return on reads has a null

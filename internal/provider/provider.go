@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -45,6 +46,7 @@ const emptyIsUnset = "An empty string counts as unset for each of the three, so 
 var (
 	_ provider.Provider                       = &sequenceProvider{}
 	_ provider.ProviderWithEphemeralResources = &sequenceProvider{}
+	_ provider.ProviderWithListResources      = &sequenceProvider{}
 )
 
 // New returns a constructor of the provider; version is the release version ("dev" for local
@@ -149,6 +151,7 @@ func (p *sequenceProvider) Configure(ctx context.Context, req provider.Configure
 		resp.ResourceData = data
 		resp.DataSourceData = data
 		resp.EphemeralResourceData = data
+		resp.ListResourceData = data
 		return
 	}
 
@@ -176,11 +179,13 @@ func (p *sequenceProvider) Configure(ctx context.Context, req provider.Configure
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
+	resp.ListResourceData = data
 }
 
 func (p *sequenceProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewNotificationPolicyResource,
+		NewNotificationPolicyRecipientResource,
 	}
 }
 
@@ -188,6 +193,12 @@ func (p *sequenceProvider) DataSources(_ context.Context) []func() datasource.Da
 	return []func() datasource.DataSource{
 		NewNotificationPolicyDataSource,
 		NewNotificationPoliciesDataSource,
+	}
+}
+
+func (p *sequenceProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewNotificationPolicyListResource,
 	}
 }
 

@@ -372,10 +372,14 @@ func (c *Client) RemoveRecipient(ctx context.Context, id, recipient string) (*No
 		method:   http.MethodDelete,
 		segments: policyPath(id, "recipients", recipient),
 	}
-	return c.removal(ctx, call, id, func(p *NotificationPolicy) bool {
-		return slices.ContainsFunc(p.Recipients, func(r string) bool {
-			return RecipientKey(p.Channel, r) == RecipientKey(p.Channel, recipient)
-		})
+	return c.removal(ctx, call, id, func(p *NotificationPolicy) bool { return p.HasRecipient(recipient) })
+}
+
+// HasRecipient reports whether recipient is on the policy as Sequence compares recipients
+// (RecipientKey): e-mail addresses ignoring letter case, webhook URLs exactly.
+func (p *NotificationPolicy) HasRecipient(recipient string) bool {
+	return slices.ContainsFunc(p.Recipients, func(r string) bool {
+		return RecipientKey(p.Channel, r) == RecipientKey(p.Channel, recipient)
 	})
 }
 

@@ -1,0 +1,110 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/sequencehq/terraform-provider-sequence/internal/sequencetest"
+)
+
+// Bulk adoption: import blocks for existing policies, `plan -generate-config-out` writes their
+// configuration, and applying it imports them without any change; the next plan is empty. Covers
+// EMAIL and WEBHOOK policies, one receiving all types, and Sequence returning or omitting webhook
+// secrets on reads. plugin-testing's GenerateConfig mode stops at the plan, so the CLI runs directly.
+func TestAccNotificationPolicy_generatedConfigAppliesWithoutChange(t *testing.T) {
+	for _, omitSecret := range []bool{false, true} {
+		t.Run(fmt.Sprintf("omit_secret_on_read=%t", omitSecret), func(t *testing.T) {
+			h := newCLIHarness(t)
+			srv := sequencetest.NewServer(t, sequencetest.WithOmitSecretOnRead(omitSecret))
+			policies := []sequencetest.Policy{
+				srv.InsertPolicy(sequencetest.Policy{Name: "Invoices to finance", Channel: "EMAIL",
+					Recipients: []string{"finance@example.com", "Billing@Example.com"}, NotificationTypes: []string{"INVOICE_CREATED", "INVOICE_ISSUED"}}),
+				srv.InsertPolicy(sequencetest.Policy{Name: "CRM webhook", Channel: "WEBHOOK",
+					Recipients: []string{"https://crm.example.com/sequence?team=a:b"}, NotificationTypes: []string{"CUSTOMER_CREATED"}}),
+				srv.InsertPolicy(sequencetest.Policy{Name: "Everything", Channel: "WEBHOOK",
+					Recipients: []string{"https://all.example.com/hook", "https://backup.example.com/hook"}}),
+				srv.InsertPolicy(sequencetest.Policy{Name: "Everything by mail", Channel: "EMAIL", Recipients: []string{"audit@example.com"}}),
+			}
+
+			// Step 1: the data source lists the policies, and an output renders one import block each.
+			w := h.workdir(t, "adopt")
+			w.write(t, testAccProviderConfig(srv)+readExample(t, adoptionImportBlocksExample))
+			w.mustRun(t, "apply", "-auto-approve", "-input=false", "-no-color")
+			imports := w.mustRun(t, "output", "-raw", "import_blocks")
+			if n := strings.Count(imports, "import {"); n != len(policies) {
+				t.Fatalf("rendered %d import blocks, want %d:\n%s", n, len(policies), imports)
+			}
+
+			// Step 2: the import blocks alone; plan writes the configuration of every policy.
+			w.write(t, testAccProviderConfig(srv))
+			w.writeFile(t, "imports.tf", imports)
+			w.mustRun(t, "plan", "-input=false", "-no-color", "-generate-config-out=generated.tf")
+			generated := w.readFile(t, "generated.tf")
+			if n := strings.Count(generated, `resource "sequence_notification_policy"`); n != len(policies) {
+				t.Fatalf("generated %d resource blocks, want %d:\n%s", n, len(policies), generated)
+			}
+			if strings.Contains(generated, "whsec_") {
+				t.Error("the generated configuration contains a webhook secret")
+			}
+
+			// Step 3: applying imports every policy and changes nothing; the next plan is empty.
+			srv.ResetRequests()
+			out := w.mustRun(t, "apply", "-auto-approve", "-input=false", "-no-color")
+			if want := fmt.Sprintf("%d imported, 0 added, 0 changed, 0 destroyed", len(policies)); !strings.Contains(out, want) {
+				t.Errorf("apply of the generated configuration did not report %q:\n%s", want, out)
+			}
+			for _, r := range srv.Requests() {
+				if r.Method != "GET" {
+					t.Errorf("applying the generated configuration sent %s %s, want reads only", r.Method, r.Path)
+				}
+			}
+			w.expectEmptyPlan(t)
+			if got := len(srv.Policies()); got != len(policies) {
+				t.Errorf("emulator holds %d policies, want %d", got, len(policies))
+			}
+		})
+	}
+}
+
+// The adoption examples, exactly as the docs show them.
+const (
+	adoptionImportBlocksExample = "../../examples/resources/sequence_notification_policy/adopt/main.tf"
+	adoptionForEachExample      = "../../examples/resources/sequence_notification_policy/adopt-for-each/main.tf"
+)
+
+func readExample(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// The for_each form (Terraform 1.7+, OpenTofu 1.7+): import blocks iterate over the data source's
+// ids into a resource whose for_each configuration is the data source's own view of each policy.
+// No configuration is generated (the CLIs cannot generate it for for_each targets), and the
+// apply imports every policy without a change.
+func TestAccNotificationPolicy_forEachImportAdoptsEveryPolicy(t *testing.T) {
+	h := newCLIHarness(t)
+	srv := sequencetest.NewServer(t, sequencetest.WithOmitSecretOnRead(true))
+	srv.InsertPolicy(sequencetest.Policy{Name: "Invoices to finance", Channel: "EMAIL",
+		Recipients: []string{"finance@example.com"}, NotificationTypes: []string{"INVOICE_ISSUED"}})
+	srv.InsertPolicy(sequencetest.Policy{Name: "Everything", Channel: "WEBHOOK", Recipients: []string{"https://all.example.com/hook"}})
+
+	w := h.workdir(t, "adopt")
+	w.write(t, testAccProviderConfig(srv)+readExample(t, adoptionForEachExample))
+	srv.ResetRequests()
+	out := w.mustRun(t, "apply", "-auto-approve", "-input=false", "-no-color")
+	if !strings.Contains(out, "2 imported, 0 added, 0 changed, 0 destroyed") {
+		t.Errorf("apply did not import both policies without change:\n%s", out)
+	}
+	for _, r := range srv.Requests() {
+		if r.Method != "GET" {
+			t.Errorf("adopting sent %s %s, want reads only", r.Method, r.Path)
+		}
+	}
+	w.expectEmptyPlan(t)
+}

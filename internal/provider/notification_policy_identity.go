@@ -1,0 +1,56 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// Resource identity (Terraform 1.12+): sequence_notification_policy is identified by its id, so
+// `import { to = ...; identity = { id = "..." } }` works, and list results carry it. CLIs without
+// identity support never ask for it and see no difference.
+
+// identityMinimumVersions names the CLIs that use resource identity and list resources.
+const (
+	identityMinimumVersions     = "Terraform 1.12"
+	listResourceMinimumVersions = "Terraform 1.14"
+)
+
+var _ resource.ResourceWithIdentity = &notificationPolicyResource{}
+
+func (r *notificationPolicyResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"id": identityschema.StringAttribute{
+				RequiredForImport: true,
+				Description:       "Identifier (UUID) of the notification policy, assigned by Sequence.",
+			},
+		},
+	}
+}
+
+// notificationPolicyIdentityModel is the identity's data.
+type notificationPolicyIdentityModel struct {
+	ID types.String `tfsdk:"id"`
+}
+
+// setNotificationPolicyIdentity records the policy id as the resource's identity. identity is nil
+// when the framework has no identity to fill.
+func setNotificationPolicyIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id types.String) diag.Diagnostics {
+	if identity == nil {
+		return nil
+	}
+	return identity.Set(ctx, notificationPolicyIdentityModel{ID: id})
+}
+
+// notificationPolicyIDFromIdentity reads the id from an import by identity.
+func notificationPolicyIDFromIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity) (string, diag.Diagnostics) {
+	var id types.String
+	diags := identity.GetAttribute(ctx, path.Root("id"), &id)
+	return id.ValueString(), diags
+}

@@ -1,0 +1,340 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/sequencehq/terraform-provider-sequence/internal/sequence"
+)
+
+var (
+	_ resource.Resource                = &notificationPolicyRecipientResource{}
+	_ resource.ResourceWithConfigure   = &notificationPolicyRecipientResource{}
+	_ resource.ResourceWithImportState = &notificationPolicyRecipientResource{}
+)
+
+// NewNotificationPolicyRecipientResource returns the sequence_notification_policy_recipient
+// resource: one recipient on a policy, managed beside whatever else is on it.
+func NewNotificationPolicyRecipientResource() resource.Resource {
+	return &notificationPolicyRecipientResource{}
+}
+
+type notificationPolicyRecipientResource struct {
+	data *providerData
+}
+
+type notificationPolicyRecipientModel struct {
+	ID        types.String `tfsdk:"id"`
+	PolicyID  types.String `tfsdk:"policy_id"`
+	Recipient types.String `tfsdk:"recipient"`
+}
+
+// recipientIDSeparator joins the policy id and the recipient in the resource id. The id is split
+// at its first separator: Sequence's policy ids (UUIDs) never contain one, so everything after it,
+// slashes and colons of a webhook URL included, is the recipient.
+const recipientIDSeparator = "/"
+
+func notificationPolicyRecipientID(policyID, recipient string) string {
+	return policyID + recipientIDSeparator + recipient
+}
+
+// parseNotificationPolicyRecipientID splits an id made by notificationPolicyRecipientID, or
+// explains why id is not one.
+func parseNotificationPolicyRecipientID(id string) (policyID, recipient, problem string) {
+	policyID, recipient, found := strings.Cut(id, recipientIDSeparator)
+	switch {
+	case !found:
+		return "", "", fmt.Sprintf("%q has no %q: the id is the policy id, a slash, then the recipient", id, recipientIDSeparator)
+	case policyIDProblem(policyID) != "":
+		return "", "", fmt.Sprintf("the policy id part of %q: %s", id, policyIDProblem(policyID))
+	case recipientFormProblem(recipient) != "":
+		return "", "", fmt.Sprintf("the recipient part of %q: %s", id, recipientFormProblem(recipient))
+	}
+	return policyID, recipient, ""
+}
+
+const recipientForms = "a recipient is an e-mail address such as ops@example.com (EMAIL policies) or an absolute https " +
+	"URL such as https://hooks.example.com/sequence (WEBHOOK policies)"
+
+// recipientFormProblem checks the form of a recipient whose policy's channel is not known at plan
+// time: either channel's form will do (recipientProblem judges it against the channel).
+func recipientFormProblem(recipient string) string {
+	if recipient == "" {
+		return "a recipient must not be an empty string"
+	}
+	if strings.IndexFunc(recipient, unicode.IsSpace) >= 0 {
+		return fmt.Sprintf("%q contains white space; %s", recipient, recipientForms)
+	}
+	email, webhook := emailProblem(recipient), webhookURLProblem(recipient)
+	switch {
+	case email == "" || webhook == "":
+		return ""
+	case looksLikeURL(recipient):
+		return webhook
+	default:
+		return email
+	}
+}
+
+// looksLikeURL tells which form a bad recipient was probably meant to have, to pick the message.
+func looksLikeURL(s string) bool {
+	if strings.Contains(s, "://") {
+		return true
+	}
+	u, err := url.Parse(s)
+	return err == nil && u.Scheme != "" && !strings.Contains(s, "@")
+}
+
+// policyIDPattern is what a policy id in policy_id or in an import id must look like: no slash
+// (it would make the resource id ambiguous) and no white space.
+var policyIDPattern = regexp.MustCompile(`^[^/\s]+$`)
+
+func policyIDProblem(id string) string {
+	if !policyIDPattern.MatchString(id) {
+		return fmt.Sprintf("%q is not a notification policy id: it must be non-empty, without slashes or white space", id)
+	}
+	return ""
+}
+
+func (r *notificationPolicyRecipientResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_notification_policy_recipient"
+}
+
+func (r *notificationPolicyRecipientResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "One recipient (an e-mail address or a webhook URL) on a Sequence notification policy, " +
+			"managed **non-authoritatively**: the resource adds its recipient and removes only that recipient, " +
+			"and leaves the policy's other recipients alone. Use it when several teams (configurations, workspaces) " +
+			"each add their own address to a policy owned by someone else. The policy's own " +
+			"`sequence_notification_policy` resource must then ignore its `recipients` " +
+			"(`lifecycle { ignore_changes = [recipients] }`), or the two would undo each other's changes.\n\n" +
+			"Creating the resource sends one request that adds the recipient; destroying it sends one request that " +
+			"removes it. A recipient removed from the policy outside Terraform, or a policy deleted, drops the " +
+			"resource from state on the next refresh, and the next plan adds it again. Do not manage the same " +
+			"recipient with two resources (or with a resource and the policy's `recipients`): destroying one " +
+			"removes it for both. Sequence refuses to remove the last recipient of a policy, so destroying the " +
+			"resource of the only recipient left fails until another is added.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`<policy_id>/<recipient>`: the policy id, a slash, then the recipient exactly as " +
+					"written, e.g. `3f0a1b2c-4d5e-4f60-8a7b-9c0d1e2f3a4b/https://hooks.example.com/sequence?team=a`. " +
+					"The id is split at its first slash, so a recipient may itself contain `/` and `:`. Use it to import.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"policy_id": schema.StringAttribute{
+				MarkdownDescription: "ID of the notification policy, usually `sequence_notification_policy.<name>.id` or " +
+					"the `id` of a `sequence_notification_policy` data source. Changing it **replaces** the resource " +
+					"(removes the recipient from the old policy, adds it to the new one).",
+				Required: true,
+				Validators: []validator.String{stringvalidator.RegexMatches(policyIDPattern,
+					"must be a notification policy id, without slashes or white space")},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"recipient": schema.StringAttribute{
+				MarkdownDescription: "The recipient: a bare e-mail address (such as `ops@example.com`) for an `EMAIL` " +
+					"policy, or an absolute `https` URL for a `WEBHOOK` policy; no white space. The form is checked " +
+					"at plan time; whether it fits the policy's channel is only known from Sequence, so a mismatch " +
+					"fails the apply with an error naming the policy and its channel. On `EMAIL` policies addresses " +
+					"are compared ignoring letter case, as Sequence does. Changing it **replaces** the resource.",
+				Required:      true,
+				Validators:    []validator.String{recipientFormValidator{}},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+		},
+	}
+}
+
+// recipientFormValidator applies recipientFormProblem at plan time.
+type recipientFormValidator struct{}
+
+var _ validator.String = recipientFormValidator{}
+
+func (recipientFormValidator) Description(context.Context) string {
+	return "must be an e-mail address or an absolute https URL, without white space"
+}
+
+func (v recipientFormValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (recipientFormValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if problem := recipientFormProblem(req.ConfigValue.ValueString()); problem != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid recipient", problem+".")
+	}
+}
+
+func (r *notificationPolicyRecipientResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	data, diags := providerDataFrom(req.ProviderData)
+	resp.Diagnostics.Append(diags...)
+	r.data = data
+}
+
+func (r *notificationPolicyRecipientResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan notificationPolicyRecipientModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client, diags := r.data.apiClient()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	policyID, recipient := plan.PolicyID.ValueString(), plan.Recipient.ValueString()
+	policy, err := client.AddRecipients(ctx, policyID, []string{recipient})
+	if err != nil {
+		resp.Diagnostics.AddError(fmt.Sprintf("Cannot add recipient to notification policy %q", policyID),
+			explainAddRecipientFailure(ctx, client, policyID, recipient, err))
+		return
+	}
+	if !policy.HasRecipient(recipient) {
+		resp.Diagnostics.AddError(fmt.Sprintf("Cannot add recipient to notification policy %q", policyID),
+			fmt.Sprintf("Sequence accepted the request to add %q, but the policy it returned does not list it. "+
+				"Nothing was recorded in state; check the policy in Sequence and apply again.", recipient))
+		return
+	}
+	tflog.Debug(ctx, "added recipient to notification policy", map[string]any{"policy_id": policyID})
+
+	plan.ID = types.StringValue(notificationPolicyRecipientID(policyID, recipient))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// explainAddRecipientFailure turns a failed add into the error a user can act on. When Sequence
+// refuses the value (400), the policy's channel, which is not known at plan time, usually says
+// why: a read of the policy tells, and the error then names the policy, its channel and the value.
+func explainAddRecipientFailure(ctx context.Context, client *sequence.Client, policyID, recipient string, cause error) string {
+	if sequence.NotFound(cause) {
+		return fmt.Sprintf("Notification policy %q does not exist in Sequence (a wrong policy_id, or the policy was "+
+			"deleted). %s", policyID, cause)
+	}
+	var apiErr *sequence.APIError
+	if !errors.As(cause, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
+		return cause.Error()
+	}
+	policy, err := client.GetNotificationPolicy(ctx, policyID)
+	if err != nil {
+		return cause.Error()
+	}
+	if problem := recipientProblem(policy.Channel, recipient); problem != "" {
+		return fmt.Sprintf("Notification policy %q (%q) has channel %s, and the recipient does not fit it: %s. "+
+			"Sequence answered: %s", policyID, policy.Name, policy.Channel, problem, cause)
+	}
+	return cause.Error()
+}
+
+func (r *notificationPolicyRecipientResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state notificationPolicyRecipientModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client, diags := r.data.apiClient()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	policyID, recipient := state.PolicyID.ValueString(), state.Recipient.ValueString()
+	policy, err := client.GetNotificationPolicy(ctx, policyID)
+	if sequence.NotFound(err) {
+		tflog.Info(ctx, "notification policy no longer exists; removing its recipient from state", map[string]any{"policy_id": policyID})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError(fmt.Sprintf("Cannot read notification policy %q", policyID), err.Error())
+		return
+	}
+	if !policy.HasRecipient(recipient) {
+		tflog.Info(ctx, "recipient is no longer on the notification policy; removing it from state", map[string]any{"policy_id": policyID})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	// The configured spelling stays (Sequence compares e-mail addresses ignoring case).
+	state.ID = types.StringValue(notificationPolicyRecipientID(policyID, recipient))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update is never called: both configurable attributes replace the resource.
+func (r *notificationPolicyRecipientResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan notificationPolicyRecipientModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *notificationPolicyRecipientResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state notificationPolicyRecipientModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client, diags := r.data.apiClient()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	policyID, recipient := state.PolicyID.ValueString(), state.Recipient.ValueString()
+	_, err := client.RemoveRecipient(ctx, policyID, recipient)
+	if err == nil || sequence.NotFound(err) {
+		return // removed, or the policy is gone with its recipients
+	}
+	summary := fmt.Sprintf("Cannot remove recipient from notification policy %q", policyID)
+	var apiErr *sequence.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
+		resp.Diagnostics.AddError(summary, err.Error())
+		return
+	}
+	// A 400 may mean "not a recipient", which is what a delete wants; the policy tells.
+	policy, readErr := client.GetNotificationPolicy(ctx, policyID)
+	switch {
+	case sequence.NotFound(readErr):
+		return
+	case readErr != nil:
+		resp.Diagnostics.AddError(summary, fmt.Sprintf("%s\n\nReading the policy back to check whether the recipient is "+
+			"still on it also failed: %s", err, readErr))
+	case !policy.HasRecipient(recipient):
+		tflog.Info(ctx, "recipient was already off the notification policy", map[string]any{"policy_id": policyID})
+	case len(policy.Recipients) == 1:
+		resp.Diagnostics.AddError(summary, fmt.Sprintf("%s\n\nIt is the last recipient of the policy, and Sequence refuses "+
+			"to leave a policy without recipients. Add another recipient first, or destroy the policy instead.", err))
+	default:
+		resp.Diagnostics.AddError(summary, err.Error())
+	}
+}
+
+// ImportState takes the resource id: `<policy_id>/<recipient>`.
+func (r *notificationPolicyRecipientResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	policyID, recipient, problem := parseNotificationPolicyRecipientID(req.ID)
+	if problem != "" {
+		resp.Diagnostics.AddError("Invalid import id for a notification policy recipient",
+			"Expected `<policy_id>/<recipient>`, such as 3f0a1b2c-4d5e-4f60-8a7b-9c0d1e2f3a4b/ops@example.com: "+problem+".")
+		return
+	}
+	state := notificationPolicyRecipientModel{
+		ID:        types.StringValue(notificationPolicyRecipientID(policyID, recipient)),
+		PolicyID:  types.StringValue(policyID),
+		Recipient: types.StringValue(recipient),
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
