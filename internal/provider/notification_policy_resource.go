@@ -126,7 +126,9 @@ func (r *notificationPolicyResource) Schema(_ context.Context, _ resource.Schema
 					"conflicts with `webhook_secret`. Sequence cannot change a secret, so a new secret **replaces** the " +
 					"policy, planned in either of two ways: bump `webhook_secret_wo_version`, or just change the value: the " +
 					"provider keeps a salted hash (HMAC-SHA256) of the value it sent in the resource's private state, " +
-					"notices the difference at plan time and plans the replacement with a warning. Removing the attribute " +
+					"notices the difference at plan time and plans the replacement with a warning. A value that is only known " +
+					"during apply (e.g. another resource's attribute that changes in the same run) also plans a replacement, " +
+					"since the provider cannot tell at plan time whether it is the current secret. Removing the attribute " +
 					"keeps the current secret. Setting it to the current secret of a policy created with `webhook_secret` " +
 					"moves the secret out of state without a replacement. Moving back from `webhook_secret_wo` to " +
 					"`webhook_secret` is refused, since it would put the secret into state.",
@@ -598,11 +600,25 @@ func (r *notificationPolicyResource) ModifyPlan(ctx context.Context, req resourc
 				"or a removed block) and import it again.")
 		return
 	}
-	if configWriteOnly.IsNull() || configWriteOnly.IsUnknown() {
+	if configWriteOnly.IsNull() {
 		return // nothing configured to compare (removing the input keeps the current secret)
 	}
 	if writeOnlySecretVersionBumped(priorVersion, configVersion) {
 		return // the version's plan modifier already replaces the policy, which sends the new value
+	}
+	if configWriteOnly.IsUnknown() {
+		// The value is learned during apply, when the planned action can no longer change: an
+		// update planned now could not become the replacement a different secret needs. So the
+		// policy is replaced, which is right whatever the value turns out to be.
+		resp.Diagnostics.AddAttributeWarning(path.Root("webhook_secret_wo"), "webhook_secret_wo is not known until apply: the policy will be replaced",
+			"webhook_secret_wo depends on a value that is only known during apply, so the provider cannot tell now "+
+				"whether it is the secret this policy already has. Sequence cannot change a webhook secret, and the "+
+				"planned action cannot change during apply, so the policy is replaced (a new id) to make sure it signs "+
+				"with the configured secret. To avoid the replacement, use a value known at plan time (a variable, a "+
+				"data source or an ephemeral resource), or apply the change that produces it first.")
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), types.StringUnknown())...)
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("id"))
+		return
 	}
 
 	secret := configWriteOnly.ValueString()

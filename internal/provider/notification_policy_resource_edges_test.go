@@ -8,18 +8,18 @@ package provider
 import (
 	"context"
 	"fmt"
+	"path"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/sequencehq/terraform-provider-sequence/internal/sequence"
 	"github.com/sequencehq/terraform-provider-sequence/internal/sequencetest"
@@ -272,7 +272,6 @@ func TestAccNotificationPolicy_writeOnlySecretUnknownAtPlanOnCreate(t *testing.T
 // time and null at apply: the update adds the recipient and the secret stays as it was.
 func TestAccNotificationPolicy_writeOnlySecretUnknownAtPlanNullAtApplyOnUpdate(t *testing.T) {
 	srv := sequencetest.NewServer(t)
-	sameSecret := statecheck.CompareValue(compare.ValuesSame())
 
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   writeOnlyCLIs,
@@ -285,19 +284,31 @@ func TestAccNotificationPolicy_writeOnlySecretUnknownAtPlanNullAtApplyOnUpdate(t
   channel    = "WEBHOOK"
   recipients = ["https://hooks.example.com/a"]
 `),
-				ConfigStateChecks: []statecheck.StateCheck{sameSecret.AddStateValue(policyAddr, tfjsonpath.New("webhook_secret"))},
 			},
 			{
 				PreConfig: srv.ResetRequests,
 				Config:    secretFromUnknown(srv, "unknown secret", `["https://hooks.example.com/a", "https://hooks.example.com/b"]`, "null"),
+				// Whether the value will be the policy's secret is only known during apply, when the
+				// planned action can no longer change, so the policy is replaced.
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(policyAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction(policyAddr, plancheck.ResourceActionDestroyBeforeCreate),
 					expectSecretUnknownInPlan{},
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{sameSecret.AddStateValue(policyAddr, tfjsonpath.New("webhook_secret"))},
 				Check: resource.ComposeTestCheckFunc(
-					expectAPIChanges(srv, "POST /api/notifications/policies/{id}/recipients"),
+					func(*terraform.State) error {
+						var changes []string
+						for _, r := range srv.Requests() {
+							if r.Method != "GET" {
+								changes = append(changes, r.Method+" "+path.Dir(r.Path))
+							}
+						}
+						if want := []string{"DELETE /api/notifications/policies", "POST /api/notifications"}; !slices.Equal(changes, want) {
+							return fmt.Errorf("API requests that change something: got %q, want %q (a replacement)", changes, want)
+						}
+						return nil
+					},
 					checkSecretMatchesEmulator(srv),
+					checkEmulatorPolicyCount(srv, 1),
 				),
 			},
 		},
@@ -422,4 +433,39 @@ func TestStateAfterWrite(t *testing.T) {
 	if got := stateAfterWrite(answer, plan, true).WebhookSecret; !got.IsNull() {
 		t.Error("a secret planned unknown with the write-only input in use reached state")
 	}
+}
+
+// Found in review: a webhook_secret_wo unknown at plan time that turns out, at apply, to differ
+// from an existing policy's secret made the CLI report "Provider produced inconsistent final plan"
+// (an update planned, a replacement needed once the value was known). The plan now replaces the
+// policy whenever the value is unknown, and the configured secret ends up on the new policy.
+func TestAccNotificationPolicy_writeOnlySecretUnknownAtPlanDifferentAtApplyOnUpdate(t *testing.T) {
+	srv := sequencetest.NewServer(t)
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   writeOnlyCLIs,
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkNoPolicies(srv),
+		Steps: []resource.TestStep{
+			{
+				Config: policyConfig(srv, `
+  name       = "unknown secret"
+  channel    = "WEBHOOK"
+  recipients = ["https://hooks.example.com/a"]
+`),
+			},
+			{
+				Config: secretFromUnknown(srv, "unknown secret", `["https://hooks.example.com/a"]`, `"chosen-at-apply-secret"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(policyAddr, plancheck.ResourceActionDestroyBeforeCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: checkEmulatorPolicy(srv, func(p sequencetest.Policy) error {
+					if p.WebhookSecret != "chosen-at-apply-secret" {
+						return fmt.Errorf("the emulator holds a different webhook secret than the one configured (values not shown)")
+					}
+					return nil
+				}),
+			},
+		},
+	})
 }
