@@ -336,6 +336,16 @@ func (r *notificationPolicyResource) Create(ctx context.Context, req resource.Cr
 		request.WebhookSecret = writeOnlySecret.ValueString()
 	}
 	created, err := client.CreateNotificationPolicy(ctx, request)
+	if sequence.PolicyMayExist(err) {
+		resp.Diagnostics.AddError("Notification policy may exist in Sequence", fmt.Sprintf(
+			"%s\n\nThe request to create the policy %q reached Sequence, but neither its answer nor the check for "+
+				"what it did could be completed, so Sequence may hold the policy although Terraform did not record it. "+
+				"Before the next apply, look for a policy named %q (the sequence_notification_policies data source or "+
+				"the Sequence dashboard) and either import it (terraform import <resource address> <id>, or an import "+
+				"block) or delete it in Sequence; otherwise the next apply creates another one.",
+			err, request.Name, request.Name))
+		return
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot create notification policy", err.Error())
 		return

@@ -29,6 +29,9 @@ const (
 	defaultUserAgent  = "terraform-provider-sequence"
 	defaultMinBackoff = 500 * time.Millisecond
 	defaultMaxBackoff = 30 * time.Second
+	// defaultInterruptGrace bounds how long a request already sent is seen through after the
+	// caller's context is cancelled: first its answer, then, for a create, the check for what it did.
+	defaultInterruptGrace = 60 * time.Second
 )
 
 // KnownNotificationTypes are the notification types valid for APIVersion when
@@ -96,6 +99,8 @@ type Client struct {
 	minBackoff time.Duration
 	maxBackoff time.Duration
 	limiter    *rateLimiter
+	// interruptGrace is defaultInterruptGrace; tests shorten it.
+	interruptGrace time.Duration
 
 	// redact lists strings that must never appear in an error or a log line.
 	redact []string
@@ -142,6 +147,8 @@ func NewClient(cfg Config) (*Client, error) {
 		minBackoff: cfg.MinBackoff,
 		maxBackoff: cfg.MaxBackoff,
 		limiter:    newRateLimiter(cfg.RequestsPerMinute),
+
+		interruptGrace: defaultInterruptGrace,
 	}
 	token := base64.StdEncoding.EncodeToString([]byte(cfg.ClientID + ":" + cfg.ClientSecret))
 	c.authHeader = "Basic " + token

@@ -57,10 +57,6 @@ type apiCall struct {
 type apiResult struct {
 	status int
 	body   []byte
-	// afterAmbiguous is true when an earlier attempt of this call failed in a
-	// way that means the server may have processed it (so a 400 or 404 now may
-	// be the effect of that earlier attempt).
-	afterAmbiguous bool
 	// adopted is the policy recoverAmbiguous returned.
 	adopted *NotificationPolicy
 }
@@ -90,7 +86,6 @@ func (c *Client) do(ctx context.Context, call *apiCall) (*apiResult, error) {
 		}
 	}
 
-	afterAmbiguous := false
 	for attempt := 0; ; attempt++ {
 		if err := c.limiter.wait(ctx); err != nil {
 			return nil, c.opError(call, fmt.Errorf("waiting for the client-side rate limit: %w", err))
@@ -103,17 +98,20 @@ func (c *Client) do(ctx context.Context, call *apiCall) (*apiResult, error) {
 		mayHaveProcessed := false
 		switch {
 		case out.err != nil:
-			if ctx.Err() != nil || !retryableTransportError(out.err) {
-				return nil, c.opError(call, out.err)
-			}
 			failure = c.opError(call, out.err)
 			mayHaveProcessed = out.wrote
+			if !retryableTransportError(out.err) {
+				return nil, failure
+			}
+			if ctx.Err() != nil && !(mayHaveProcessed && call.mode == retryUnprocessed) {
+				return nil, failure
+			}
 		case out.status >= 200 && out.status < 300:
-			return &apiResult{status: out.status, body: out.body, afterAmbiguous: afterAmbiguous}, nil
+			return &apiResult{status: out.status, body: out.body}, nil
 		default:
 			apiErr := newAPIError(call.op, out.status, out.header.Get("Content-Type"), out.body, c.secrets(call))
 			if !retryableStatus(out.status) {
-				return &apiResult{status: out.status, body: out.body, afterAmbiguous: afterAmbiguous}, apiErr
+				return &apiResult{status: out.status, body: out.body}, apiErr
 			}
 			failure = apiErr
 			retryAfter = parseRetryAfter(out.header.Get("Retry-After"), time.Now())
@@ -124,15 +122,20 @@ func (c *Client) do(ctx context.Context, call *apiCall) (*apiResult, error) {
 			if call.recoverAmbiguous == nil {
 				return nil, failure
 			}
-			adopted, err := call.recoverAmbiguous(ctx, failure)
+			// The check is part of seeing the sent request through, so an interruption does not cut it short.
+			recoverCtx, release := c.outliveCancel(ctx, func() bool { return true })
+			adopted, err := call.recoverAmbiguous(recoverCtx, failure)
+			release()
 			if err != nil {
 				return nil, err
 			}
 			if adopted != nil {
-				return &apiResult{status: http.StatusCreated, adopted: adopted, afterAmbiguous: true}, nil
+				return &apiResult{status: http.StatusCreated, adopted: adopted}, nil
+			}
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("%w (interrupted; the check found no policy made by this request)", failure)
 			}
 		}
-		afterAmbiguous = afterAmbiguous || mayHaveProcessed
 
 		if attempt >= c.maxRetries {
 			if attempt > 0 {
@@ -162,7 +165,9 @@ func (c *Client) attempt(ctx context.Context, call *apiCall, reqURL *url.URL, bo
 	if body != nil {
 		bodyReader = bytes.NewReader(body)
 	}
-	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), call.method, reqURL.String(), bodyReader)
+	reqCtx, release := c.attemptContext(ctx, call, &wrote)
+	defer release()
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(reqCtx, trace), call.method, reqURL.String(), bodyReader)
 	if err != nil {
 		return attemptOutcome{err: err}
 	}
@@ -179,6 +184,9 @@ func (c *Client) attempt(ctx context.Context, call *apiCall, reqURL *url.URL, bo
 	start := time.Now()
 	resp, err := c.httpClient.Do(req)
 	if err != nil {
+		if cause := context.Cause(reqCtx); errors.Is(cause, errNoAnswerAfterInterrupt) && !errors.Is(err, cause) {
+			err = fmt.Errorf("%w: %w", cause, err)
+		}
 		out := attemptOutcome{err: err, wrote: wrote.Load()}
 		c.logResponse(ctx, call, reqURL, out, attempt, time.Since(start))
 		return out
@@ -194,6 +202,45 @@ func (c *Client) attempt(ctx context.Context, call *apiCall, reqURL *url.URL, bo
 	}
 	c.logResponse(ctx, call, reqURL, out, attempt, time.Since(start))
 	return out
+}
+
+// errNoAnswerAfterInterrupt ends a request seen through after its caller was interrupted.
+var errNoAnswerAfterInterrupt = errors.New("interrupted, and no answer came")
+
+// attemptContext is the context one attempt is sent with. A read follows ctx. A request that
+// changes something is seen through once it was written: Terraform cancels every call in flight
+// on Ctrl-C, and a change abandoned then is one Sequence makes and nobody records (a create
+// becomes a duplicate on the next apply). Cancelling ctx before the request was written still
+// stops it at once.
+func (c *Client) attemptContext(ctx context.Context, call *apiCall, wrote *atomic.Bool) (context.Context, func()) {
+	if call.method == http.MethodGet {
+		return ctx, func() {}
+	}
+	return c.outliveCancel(ctx, wrote.Load)
+}
+
+// outliveCancel returns a context that has ctx's values but not its cancellation when
+// committed() is true at the moment ctx is done: it then ends c.interruptGrace later, with
+// errNoAnswerAfterInterrupt in its cause. Otherwise it ends with ctx. Call release when done.
+func (c *Client) outliveCancel(ctx context.Context, committed func() bool) (context.Context, func()) {
+	detached, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
+	var grace atomic.Pointer[time.Timer]
+	stop := context.AfterFunc(ctx, func() {
+		if !committed() {
+			cancel(context.Cause(ctx))
+			return
+		}
+		grace.Store(time.AfterFunc(c.interruptGrace, func() {
+			cancel(fmt.Errorf("%w within %s of the interruption", errNoAnswerAfterInterrupt, c.interruptGrace))
+		}))
+	})
+	return detached, func() {
+		stop()
+		if t := grace.Load(); t != nil {
+			t.Stop()
+		}
+		cancel(context.Canceled)
+	}
 }
 
 // url joins the base URL and the path segments, each escaped as exactly one
