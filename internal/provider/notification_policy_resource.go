@@ -429,6 +429,15 @@ func (r *notificationPolicyResource) Update(ctx context.Context, req resource.Up
 	state := plan
 	known := prior
 	for _, step := range updateSteps(client, prior.ID.ValueString(), changesBetween(prior.notificationPolicyModel, plan.notificationPolicyModel)) {
+		if ctx.Err() != nil {
+			// Interrupted (Ctrl-C) after the last request was answered: stop before sending the next.
+			resp.Diagnostics.Append(resp.State.Set(ctx, &known)...)
+			resp.Diagnostics.AddError(fmt.Sprintf("Update of notification policy %q interrupted", prior.ID.ValueString()), fmt.Sprintf(
+				"The update was interrupted before the request to %s was sent. Terraform state records the policy as "+
+					"Sequence last confirmed it. Changes not made: %s. Run apply again to finish them.",
+				step.what, changesBetween(known.notificationPolicyModel, plan.notificationPolicyModel).describe()))
+			return
+		}
 		policy, err := step.call(ctx)
 		if err != nil {
 			recordFailedUpdate(ctx, client, known, plan, writeOnly, step.what, err, resp)
