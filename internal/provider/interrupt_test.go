@@ -52,12 +52,8 @@ var (
 func interruptProvider(t *testing.T) string {
 	t.Helper()
 	interruptProviderOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "sequence-interrupt-")
-		if err != nil {
-			errInterruptProvider = err
-			return
-		}
-		envFile := filepath.Join(dir, "reattach.env")
+		// Read once, below, while the first test runs.
+		envFile := filepath.Join(t.TempDir(), "reattach.env")
 		serveErr := make(chan error, 1)
 		go func() {
 			serveErr <- tf6server.Serve("registry.terraform.io/sequencehq/sequence",
@@ -75,7 +71,7 @@ func interruptProvider(t *testing.T) string {
 		for time.Now().Before(deadline) {
 			select {
 			case err := <-serveErr:
-				errInterruptProvider = fmt.Errorf("serving the provider: %v", err)
+				errInterruptProvider = fmt.Errorf("serving the provider: %w", err)
 				return
 			default:
 			}
@@ -98,8 +94,11 @@ func interruptProvider(t *testing.T) string {
 func reattachForBothRegistries(line []byte) (string, error) {
 	value := strings.TrimSuffix(strings.TrimPrefix(string(line), "TF_REATTACH_PROVIDERS='"), "'\n")
 	var byAddress map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(value), &byAddress); err != nil || len(byAddress) != 1 {
-		return "", fmt.Errorf("unexpected reattach configuration %q: %v", value, err)
+	if err := json.Unmarshal([]byte(value), &byAddress); err != nil {
+		return "", fmt.Errorf("reading the reattach configuration %q: %w", value, err)
+	}
+	if len(byAddress) != 1 {
+		return "", fmt.Errorf("reattach configuration %q names %d providers, want 1", value, len(byAddress))
 	}
 	for _, config := range byAddress {
 		both, err := json.Marshal(map[string]json.RawMessage{

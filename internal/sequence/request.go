@@ -103,8 +103,8 @@ func (c *Client) do(ctx context.Context, call *apiCall) (*apiResult, error) {
 			if !retryableTransportError(out.err) {
 				return nil, failure
 			}
-			if ctx.Err() != nil && !(mayHaveProcessed && call.mode == retryUnprocessed) {
-				return nil, failure
+			if ctx.Err() != nil && (!mayHaveProcessed || call.mode != retryUnprocessed) {
+				return nil, failure // interrupted, and nothing to see through here
 			}
 		case out.status >= 200 && out.status < 300:
 			return &apiResult{status: out.status, body: out.body}, nil
