@@ -1,8 +1,11 @@
 package sequence
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -23,9 +26,6 @@ func newInterruptAfterSent(t *testing.T, cancel context.CancelFunc) *interruptAf
 	go func() {
 		defer close(done)
 		<-i.received
-		// Let the client's write callback run: the server can read the request a moment before
-		// the client has recorded that it wrote it.
-		time.Sleep(20 * time.Millisecond)
 		cancel()
 		close(i.release)
 	}()
@@ -211,4 +211,49 @@ func TestChangeInterruptedAfterItWasSentGivesUpAfterTheGracePeriod(t *testing.T)
 	if n := len(api.recorded()); n != 1 {
 		t.Errorf("sent %d requests, want 1 (no retry after the interruption)", n)
 	}
+}
+
+func TestCreateInterruptedWhileConnectingSendsNothing(t *testing.T) {
+	f := newCreateFake(t, func(w http.ResponseWriter, n int, commit func() NotificationPolicy) { writeJSON(w, 201, commit()) })
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	transport := cloneDefaultTransport(t)
+	transport.DialContext = func(dialCtx context.Context, network, addr string) (net.Conn, error) {
+		cancel() // Ctrl-C while the connection is being made
+		<-dialCtx.Done()
+		return nil, dialCtx.Err()
+	}
+	c := newTestClient(t, f.api.base(), func(cfg *Config) { cfg.HTTPClient = &http.Client{Transport: transport} })
+	_, err := c.CreateNotificationPolicy(ctx, emailRequest)
+	if !errors.Is(err, context.Canceled) || PolicyMayExist(err) {
+		t.Fatalf("err = %v, want context.Canceled without 'may exist'", err)
+	}
+	if got := f.methods(); got != "" {
+		t.Errorf("requests = %s, want none", got)
+	}
+}
+
+func TestSendGateSettlesTheRaceOnce(t *testing.T) {
+	t.Run("sending began first: the interruption waits", func(t *testing.T) {
+		g := &sendGate{}
+		if !g.commit() || g.abandon() {
+			t.Fatal("a gate committed first must refuse to be abandoned")
+		}
+	})
+	t.Run("interrupted first: the body is never sent", func(t *testing.T) {
+		g := &sendGate{}
+		if !g.abandon() || g.commit() {
+			t.Fatal("a gate abandoned first must refuse to commit")
+		}
+		n, err := (&gatedBody{body: bytes.NewReader([]byte("{}")), gate: g}).Read(make([]byte, 8))
+		if n != 0 || !errors.Is(err, errAbandoned) {
+			t.Errorf("Read = %d, %v; want 0, errAbandoned", n, err)
+		}
+	})
+	t.Run("a committed gate reads the body", func(t *testing.T) {
+		data, err := io.ReadAll(&gatedBody{body: bytes.NewReader([]byte("{}")), gate: committedGate()})
+		if err != nil || string(data) != "{}" {
+			t.Errorf("ReadAll = %q, %v", data, err)
+		}
+	})
 }

@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -123,7 +124,7 @@ func (c *Client) do(ctx context.Context, call *apiCall) (*apiResult, error) {
 				return nil, failure
 			}
 			// The check is part of seeing the sent request through, so an interruption does not cut it short.
-			recoverCtx, release := c.outliveCancel(ctx, func() bool { return true })
+			recoverCtx, release := c.outliveCancel(ctx, committedGate())
 			adopted, err := call.recoverAmbiguous(recoverCtx, failure)
 			release()
 			if err != nil {
@@ -154,22 +155,31 @@ func (c *Client) do(ctx context.Context, call *apiCall) (*apiResult, error) {
 // attempt sends the request once and reads the whole response.
 func (c *Client) attempt(ctx context.Context, call *apiCall, reqURL *url.URL, body []byte, attempt int) attemptOutcome {
 	var wrote atomic.Bool
+	gate := &sendGate{}
 	trace := &httptrace.ClientTrace{
+		GotConn: func(httptrace.GotConnInfo) {
+			if body == nil {
+				gate.commit() // nothing else marks the start of sending a request without a body
+			}
+		},
 		WroteRequest: func(info httptrace.WroteRequestInfo) {
 			if info.Err == nil {
 				wrote.Store(true)
 			}
 		},
 	}
-	var bodyReader io.Reader
-	if body != nil {
-		bodyReader = bytes.NewReader(body)
-	}
-	reqCtx, release := c.attemptContext(ctx, call, &wrote)
+	reqCtx, release := c.attemptContext(ctx, call, gate)
 	defer release()
-	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(reqCtx, trace), call.method, reqURL.String(), bodyReader)
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(reqCtx, trace), call.method, reqURL.String(), nil)
 	if err != nil {
 		return attemptOutcome{err: err}
+	}
+	if body != nil {
+		req.GetBody = func() (io.ReadCloser, error) {
+			return io.NopCloser(&gatedBody{body: bytes.NewReader(body), gate: gate}), nil
+		}
+		req.Body, _ = req.GetBody()
+		req.ContentLength = int64(len(body))
 	}
 	req.URL = reqURL // keep RawPath exactly as built; never re-escaped by a parse round trip
 	req.Header.Set("Authorization", c.authHeader)
@@ -208,25 +218,26 @@ func (c *Client) attempt(ctx context.Context, call *apiCall, reqURL *url.URL, bo
 var errNoAnswerAfterInterrupt = errors.New("interrupted, and no answer came")
 
 // attemptContext is the context one attempt is sent with. A read follows ctx. A request that
-// changes something is seen through once it was written: Terraform cancels every call in flight
-// on Ctrl-C, and a change abandoned then is one Sequence makes and nobody records (a create
-// becomes a duplicate on the next apply). Cancelling ctx before the request was written still
-// stops it at once.
-func (c *Client) attemptContext(ctx context.Context, call *apiCall, wrote *atomic.Bool) (context.Context, func()) {
+// changes something is seen through once the transport began sending it (see sendGate):
+// Terraform cancels every call in flight on Ctrl-C, and a change abandoned then is one Sequence
+// makes and nobody records (a create becomes a duplicate on the next apply). Cancelling ctx
+// earlier still stops the request before any of it can reach Sequence.
+func (c *Client) attemptContext(ctx context.Context, call *apiCall, gate *sendGate) (context.Context, func()) {
 	if call.method == http.MethodGet {
 		return ctx, func() {}
 	}
-	return c.outliveCancel(ctx, wrote.Load)
+	return c.outliveCancel(ctx, gate)
 }
 
-// outliveCancel returns a context that has ctx's values but not its cancellation when
-// committed() is true at the moment ctx is done: it then ends c.interruptGrace later, with
-// errNoAnswerAfterInterrupt in its cause. Otherwise it ends with ctx. Call release when done.
-func (c *Client) outliveCancel(ctx context.Context, committed func() bool) (context.Context, func()) {
+// outliveCancel returns a context that has ctx's values but not its cancellation once gate is
+// committed: a cancellation of ctx then ends it c.interruptGrace later, with
+// errNoAnswerAfterInterrupt in its cause. Before that, a cancellation abandons gate and ends the
+// context with ctx. Call release when done.
+func (c *Client) outliveCancel(ctx context.Context, gate *sendGate) (context.Context, func()) {
 	detached, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
 	var grace atomic.Pointer[time.Timer]
 	stop := context.AfterFunc(ctx, func() {
-		if !committed() {
+		if gate.abandon() {
 			cancel(context.Cause(ctx))
 			return
 		}
@@ -241,6 +252,56 @@ func (c *Client) outliveCancel(ctx context.Context, committed func() bool) (cont
 		}
 		cancel(context.Canceled)
 	}
+}
+
+// sendGate settles, exactly once, the race between the transport starting to send a request
+// and the caller being interrupted. For a request with a body, sending starts when the transport
+// first reads the body: before that no complete request can reach Sequence, so an interruption
+// abandons it; after that it may be processed, so it is seen through. Either side that comes
+// second learns the outcome, which a flag set after the write (WroteRequest) could not give.
+type sendGate struct {
+	mu        sync.Mutex
+	committed bool
+	abandoned bool
+}
+
+// committedGate is a gate for work that is always seen through (the check after an ambiguous create).
+func committedGate() *sendGate { return &sendGate{committed: true} }
+
+// commit reports whether sending may go on (it is false once the request was abandoned).
+func (g *sendGate) commit() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if !g.abandoned {
+		g.committed = true
+	}
+	return g.committed
+}
+
+// abandon reports whether the request was abandoned before sending began.
+func (g *sendGate) abandon() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if !g.committed {
+		g.abandoned = true
+	}
+	return g.abandoned
+}
+
+// errAbandoned stops the transport from sending the body of a request abandoned before it began.
+var errAbandoned = errors.New("interrupted before the request was sent")
+
+// gatedBody is a request body whose first read commits its gate.
+type gatedBody struct {
+	body *bytes.Reader
+	gate *sendGate
+}
+
+func (b *gatedBody) Read(p []byte) (int, error) {
+	if !b.gate.commit() {
+		return 0, errAbandoned
+	}
+	return b.body.Read(p)
 }
 
 // url joins the base URL and the path segments, each escaped as exactly one
