@@ -348,6 +348,16 @@ func (r *notificationPolicyResource) Create(ctx context.Context, req resource.Cr
 		request.WebhookSecret = writeOnlySecret.ValueString()
 	}
 	created, err := client.CreateNotificationPolicy(ctx, request)
+	if sequence.PolicyMayExist(err) {
+		resp.Diagnostics.AddError("Notification policy may exist in Sequence", fmt.Sprintf(
+			"%s\n\nThe request to create the policy %q reached Sequence, but neither its answer nor the check for "+
+				"what it did could be completed, so Sequence may hold the policy although Terraform did not record it. "+
+				"Before the next apply, look for a policy named %q (the sequence_notification_policies data source or "+
+				"the Sequence dashboard) and either import it (terraform import <resource address> <id>, or an import "+
+				"block) or delete it in Sequence; otherwise the next apply creates another one.",
+			err, request.Name, request.Name))
+		return
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot create notification policy", err.Error())
 		return
@@ -453,11 +463,19 @@ func (r *notificationPolicyResource) Update(ctx context.Context, req resource.Up
 	state := plan
 	outcome := sendWaves(ctx, updateWaves(client, prior.ID.ValueString(), changesBetween(prior.notificationPolicyModel, plan.notificationPolicyModel)),
 		maxConcurrentRequestsPerPolicy)
+	known := prior
+	if confirmed, ok := outcome.closestToPlan(plan, writeOnly); ok {
+		known = confirmed
+	}
+	if len(outcome.interrupted) > 0 {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &known)...)
+		resp.Diagnostics.AddError(fmt.Sprintf("Update of notification policy %q interrupted", prior.ID.ValueString()), fmt.Sprintf(
+			"The update was interrupted before the request to %s was sent. Terraform state records the policy as "+
+				"Sequence last confirmed it. Changes not made: %s. Run apply again to finish them.",
+			outcome.interrupted[0].what, changesBetween(known.notificationPolicyModel, plan.notificationPolicyModel).describe()))
+		return
+	}
 	if len(outcome.failures) > 0 {
-		known := prior
-		if confirmed, ok := outcome.closestToPlan(plan, writeOnly); ok {
-			known = confirmed
-		}
 		what, cause := outcome.failedStep()
 		recordFailedUpdate(ctx, client, known, plan, writeOnly, what, cause, resp)
 		return

@@ -902,6 +902,69 @@ func TestAccNotificationPolicy_failedUpdateRecordsWhatHappened(t *testing.T) {
 	})
 }
 
+// Someone removes, in the dashboard, a recipient and a type the plan is about to remove (here just
+// before each removal request reaches Sequence): the removal is refused as "not on the policy",
+// the goal is reached, and the apply finishes.
+func TestAccNotificationPolicy_elementRemovedInDashboardBeforeApplyCountsAsRemoved(t *testing.T) {
+	emulator := sequencetest.New()
+	var dashboardEdits atomic.Bool
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if dashboardEdits.Load() && r.Method == http.MethodDelete {
+			for _, p := range emulator.Policies() {
+				if err := emulator.UpdatePolicy(p.ID, func(p *sequencetest.Policy) {
+					p.Recipients = slices.DeleteFunc(p.Recipients, func(r string) bool { return r == "b@example.com" })
+					p.NotificationTypes = slices.DeleteFunc(p.NotificationTypes, func(t string) bool { return t == "QUOTE_SIGNED" })
+				}); err != nil {
+					http.Error(w, err.Error(), http.StatusInternalServerError)
+					return
+				}
+			}
+		}
+		emulator.ServeHTTP(w, r)
+	}))
+	t.Cleanup(hs.Close)
+	srv := &sequencetest.Server{Emulator: emulator, URL: hs.URL + "/api"}
+	config := func(recipients, types string) string {
+		return policyConfig(srv, `
+  name               = "dashboard-race"
+  channel            = "EMAIL"
+  recipients         = `+recipients+`
+  notification_types = `+types+`
+`)
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkNoPolicies(srv),
+		Steps: []resource.TestStep{
+			{Config: config(`["a@example.com", "b@example.com"]`, `["INVOICE_ISSUED", "QUOTE_SIGNED"]`)},
+			{
+				PreConfig: func() {
+					dashboardEdits.Store(true)
+					emulator.ResetRequests()
+				},
+				Config:           config(`["a@example.com"]`, `["INVOICE_ISSUED"]`),
+				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
+				ConfigStateChecks: []statecheck.StateCheck{
+					stateValue("recipients", stringSetValue("a@example.com")),
+					stateValue("notification_types", stringSetValue("INVOICE_ISSUED")),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					expectAPIChanges(srv,
+						"DELETE /api/notifications/policies/{id}/recipients/b@example.com",
+						"DELETE /api/notifications/policies/{id}/notification-types/QUOTE_SIGNED"),
+					checkEmulatorPolicy(srv, func(p sequencetest.Policy) error {
+						if !slices.Equal(p.Recipients, []string{"a@example.com"}) || !slices.Equal(p.NotificationTypes, []string{"INVOICE_ISSUED"}) {
+							return fmt.Errorf("emulator holds recipients %v and types %v", p.Recipients, p.NotificationTypes)
+						}
+						return nil
+					}),
+				),
+			},
+		},
+	})
+}
+
 // Write-only attributes need Terraform 1.11 or OpenTofu 1.11.
 var writeOnlyCLIs = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)}
 

@@ -72,6 +72,9 @@ type wavesOutcome struct {
 	// failures are the failed requests of the first wave that had any, in the wave's order; the
 	// waves after it were not sent.
 	failures []stepFailure
+	// interrupted is the first wave not sent because the update was interrupted (Ctrl-C) after
+	// the wave before it was answered; nil when every wave was sent or one failed.
+	interrupted updateWave
 }
 
 // sendWaves sends the waves one after the other. The requests of a wave run concurrently, at most
@@ -81,6 +84,11 @@ type wavesOutcome struct {
 func sendWaves(ctx context.Context, waves []updateWave, limit int) wavesOutcome {
 	var out wavesOutcome
 	for _, wave := range waves {
+		if ctx.Err() != nil {
+			// Interrupted (Ctrl-C) after the last wave was answered: stop before sending the next.
+			out.interrupted = wave
+			return out
+		}
 		results := make([]stepResult, len(wave))
 		var mu sync.Mutex
 		var wg sync.WaitGroup

@@ -32,6 +32,9 @@ const (
 	maxIdleConnsPerHost = 16
 	defaultMinBackoff   = 500 * time.Millisecond
 	defaultMaxBackoff   = 30 * time.Second
+	// defaultInterruptGrace bounds how long a request already sent is seen through after the
+	// caller's context is cancelled: first its answer, then, for a create, the check for what it did.
+	defaultInterruptGrace = 60 * time.Second
 )
 
 // KnownNotificationTypes are the notification types valid for APIVersion when
@@ -99,6 +102,8 @@ type Client struct {
 	minBackoff time.Duration
 	maxBackoff time.Duration
 	limiter    *rateLimiter
+	// interruptGrace is defaultInterruptGrace; tests shorten it.
+	interruptGrace time.Duration
 
 	// redact lists strings that must never appear in an error or a log line.
 	redact []string
@@ -151,6 +156,8 @@ func NewClient(cfg Config) (*Client, error) {
 		minBackoff: cfg.MinBackoff,
 		maxBackoff: cfg.MaxBackoff,
 		limiter:    newRateLimiter(cfg.RequestsPerMinute),
+
+		interruptGrace: defaultInterruptGrace,
 	}
 	token := base64.StdEncoding.EncodeToString([]byte(cfg.ClientID + ":" + cfg.ClientSecret))
 	c.authHeader = "Basic " + token

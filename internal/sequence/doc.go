@@ -20,9 +20,15 @@
 // Config.MaxRetries times. Because the API has no idempotency keys, a create
 // is repeated only when it cannot have been processed; after an ambiguous
 // failure the client looks for the policy it may have created and adopts it
-// (see Client.CreateNotificationPolicy). A removal retried after an ambiguous
-// failure that then hears "not on the policy" reads the policy back and
-// succeeds if the element is gone.
+// (see Client.CreateNotificationPolicy). A removal that hears "not on the
+// policy" (its earlier attempt's answer was lost, or someone removed the
+// element meanwhile) reads the policy back and succeeds if the element is gone;
+// an addition is safe to repeat, since the API accepts elements already there.
+//
+// A request that changes something is seen through once it was sent: when the
+// caller's context is cancelled after that (Terraform cancels every call in
+// flight on Ctrl-C), the client still waits a bounded time for the answer
+// and, for a create whose answer is lost, looks for the policy it made.
 //
 // Logs go to the tflog subsystem "sequence": one DEBUG line per attempt
 // (method, path, status, attempt, duration), bodies only at TRACE with

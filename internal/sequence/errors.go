@@ -94,6 +94,19 @@ func NotFound(err error) bool {
 	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound
 }
 
+// PolicyMayExist reports whether err is a create error after which Sequence may hold the policy
+// although the client could not say so: the request may have been processed, and the check for
+// what it did failed or was ambiguous.
+func PolicyMayExist(err error) bool {
+	var e *policyMayExistError
+	return errors.As(err, &e)
+}
+
+type policyMayExistError struct{ err error }
+
+func (e *policyMayExistError) Error() string { return e.err.Error() }
+func (e *policyMayExistError) Unwrap() error { return e.err }
+
 // newAPIError builds the error for a non-2xx response, parsing either body
 // shape Sequence uses and falling back to an excerpt of the raw body. Every
 // string in redact is removed from the texts kept.

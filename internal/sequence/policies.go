@@ -189,7 +189,11 @@ func (c *Client) CreateNotificationPolicy(ctx context.Context, req CreateNotific
 		call.redact = []string{req.WebhookSecret}
 	}
 	call.recoverAmbiguous = func(ctx context.Context, cause error) (*NotificationPolicy, error) {
-		return c.findCreatedPolicy(ctx, call, req, cause)
+		p, err := c.findCreatedPolicy(ctx, call, req, cause)
+		if err != nil {
+			return nil, &policyMayExistError{err: err}
+		}
+		return p, nil
 	}
 
 	res, err := c.do(ctx, call)
@@ -363,9 +367,10 @@ func (c *Client) AddRecipients(ctx context.Context, id string, recipients []stri
 	})
 }
 
-// RemoveRecipient removes one recipient. When an earlier attempt may have
-// removed it already, the API's "not on the policy" 400 is checked by reading
-// the policy back, and the policy is returned if the recipient is gone.
+// RemoveRecipient removes one recipient. A recipient already gone (an earlier
+// attempt removed it, or someone else did) counts as removed: the API's "not a
+// recipient of this policy" 400 is checked by reading the policy back, and the
+// policy is returned if the recipient is not on it.
 func (c *Client) RemoveRecipient(ctx context.Context, id, recipient string) (*NotificationPolicy, error) {
 	call := &apiCall{
 		op:       fmt.Sprintf("removing recipient %q from notification policy %q", recipient, id),
@@ -398,7 +403,7 @@ func (c *Client) AddNotificationTypes(ctx context.Context, id string, types []st
 }
 
 // RemoveNotificationType removes one type; removing the last leaves a policy
-// that receives all types. Retries are checked as in RemoveRecipient.
+// that receives all types. A type already gone counts as removed, as in RemoveRecipient.
 func (c *Client) RemoveNotificationType(ctx context.Context, id, notificationType string) (*NotificationPolicy, error) {
 	call := &apiCall{
 		op:       fmt.Sprintf("removing notification type %q from notification policy %q", notificationType, id),
@@ -410,14 +415,16 @@ func (c *Client) RemoveNotificationType(ctx context.Context, id, notificationTyp
 	})
 }
 
-// removal runs a one-element removal. If it fails with 400 after an earlier
-// attempt may have been processed, that attempt probably did the removal:
-// read the policy and succeed if the element is gone.
+// removal runs a one-element removal. A 400 may mean the element is not on
+// the policy (an earlier attempt whose answer was lost removed it, or someone
+// removed it in the dashboard since the plan): the goal is reached, so read
+// the policy and succeed if the element is gone. Any other 400 (such as
+// removing the last recipient) stays an error.
 func (c *Client) removal(ctx context.Context, call *apiCall, id string, stillThere func(*NotificationPolicy) bool) (*NotificationPolicy, error) {
 	res, err := c.do(ctx, call)
 	if err != nil {
 		var apiErr *APIError
-		if res != nil && res.afterAmbiguous && errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest {
+		if res != nil && errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest {
 			if p, getErr := c.GetNotificationPolicy(ctx, id); getErr == nil && !stillThere(p) {
 				return p, nil
 			}

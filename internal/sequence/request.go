@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -61,10 +62,6 @@ type apiCall struct {
 type apiResult struct {
 	status int
 	body   []byte
-	// afterAmbiguous is true when an earlier attempt of this call failed in a
-	// way that means the server may have processed it (so a 400 or 404 now may
-	// be the effect of that earlier attempt).
-	afterAmbiguous bool
 	// adopted is the policy recoverAmbiguous returned.
 	adopted *NotificationPolicy
 }
@@ -94,7 +91,6 @@ func (c *Client) do(ctx context.Context, call *apiCall) (*apiResult, error) {
 		}
 	}
 
-	afterAmbiguous := false
 	for attempt := 0; ; attempt++ {
 		if err := c.limiter.wait(ctx); err != nil {
 			return nil, c.opError(call, err)
@@ -107,25 +103,28 @@ func (c *Client) do(ctx context.Context, call *apiCall) (*apiResult, error) {
 		mayHaveProcessed := false
 		switch {
 		case out.err != nil:
+			failure = c.opError(call, out.err)
+			mayHaveProcessed = out.wrote
 			// An oversized answer comes back as large when asked again; only a
 			// create's goes on to the check for the policy it made.
 			tooLarge := errors.As(out.err, new(*responseTooLargeError)) && call.mode != retryUnprocessed
-			if ctx.Err() != nil || !retryableTransportError(out.err) || tooLarge {
-				return nil, c.opError(call, out.err)
+			if !retryableTransportError(out.err) || tooLarge {
+				return nil, failure
 			}
-			failure = c.opError(call, out.err)
-			mayHaveProcessed = out.wrote
+			if ctx.Err() != nil && (!mayHaveProcessed || call.mode != retryUnprocessed) {
+				return nil, failure // interrupted, and nothing to see through here
+			}
 		case out.status >= 200 && out.status < 300:
-			return &apiResult{status: out.status, body: out.body, afterAmbiguous: afterAmbiguous}, nil
+			return &apiResult{status: out.status, body: out.body}, nil
 		default:
 			apiErr := newAPIError(call.op, out.status, out.header.Get("Content-Type"), out.body, c.secrets(call))
 			if out.status == http.StatusNotFound && !call.rootCheck {
 				if err := c.confirmNotFound(ctx, call, reqURL, out); err != nil {
-					return &apiResult{status: out.status, body: out.body, afterAmbiguous: afterAmbiguous}, err
+					return &apiResult{status: out.status, body: out.body}, err
 				}
 			}
 			if !retryableStatus(out.status) {
-				return &apiResult{status: out.status, body: out.body, afterAmbiguous: afterAmbiguous}, apiErr
+				return &apiResult{status: out.status, body: out.body}, apiErr
 			}
 			failure = apiErr
 			retryAfter = parseRetryAfter(out.header.Get("Retry-After"), time.Now())
@@ -136,15 +135,20 @@ func (c *Client) do(ctx context.Context, call *apiCall) (*apiResult, error) {
 			if call.recoverAmbiguous == nil {
 				return nil, failure
 			}
-			adopted, err := call.recoverAmbiguous(ctx, failure)
+			// The check is part of seeing the sent request through, so an interruption does not cut it short.
+			recoverCtx, release := c.outliveCancel(ctx, committedGate())
+			adopted, err := call.recoverAmbiguous(recoverCtx, failure)
+			release()
 			if err != nil {
 				return nil, err
 			}
 			if adopted != nil {
-				return &apiResult{status: http.StatusCreated, adopted: adopted, afterAmbiguous: true}, nil
+				return &apiResult{status: http.StatusCreated, adopted: adopted}, nil
+			}
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("%w (interrupted; the check found no policy made by this request)", failure)
 			}
 		}
-		afterAmbiguous = afterAmbiguous || mayHaveProcessed
 
 		if attempt >= c.maxRetries {
 			if attempt > 0 {
@@ -163,20 +167,31 @@ func (c *Client) do(ctx context.Context, call *apiCall) (*apiResult, error) {
 // attempt sends the request once and reads the whole response.
 func (c *Client) attempt(ctx context.Context, call *apiCall, reqURL *url.URL, body []byte, attempt int) attemptOutcome {
 	var wrote atomic.Bool
+	gate := &sendGate{}
 	trace := &httptrace.ClientTrace{
+		GotConn: func(httptrace.GotConnInfo) {
+			if body == nil {
+				gate.commit() // nothing else marks the start of sending a request without a body
+			}
+		},
 		WroteRequest: func(info httptrace.WroteRequestInfo) {
 			if info.Err == nil {
 				wrote.Store(true)
 			}
 		},
 	}
-	var bodyReader io.Reader
-	if body != nil {
-		bodyReader = bytes.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), call.method, reqURL.String(), bodyReader)
+	reqCtx, release := c.attemptContext(ctx, call, gate)
+	defer release()
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(reqCtx, trace), call.method, reqURL.String(), nil)
 	if err != nil {
 		return attemptOutcome{err: err}
+	}
+	if body != nil {
+		req.GetBody = func() (io.ReadCloser, error) {
+			return io.NopCloser(&gatedBody{body: bytes.NewReader(body), gate: gate}), nil
+		}
+		req.Body, _ = req.GetBody()
+		req.ContentLength = int64(len(body))
 	}
 	req.URL = reqURL // keep RawPath exactly as built; never re-escaped by a parse round trip
 	req.Header.Set("Authorization", c.authHeader)
@@ -194,6 +209,9 @@ func (c *Client) attempt(ctx context.Context, call *apiCall, reqURL *url.URL, bo
 	}
 	resp, err := c.httpClient.Do(req)
 	if err != nil {
+		if cause := context.Cause(reqCtx); errors.Is(cause, errNoAnswerAfterInterrupt) && !errors.Is(err, cause) {
+			err = fmt.Errorf("%w: %w", cause, err)
+		}
 		out := attemptOutcome{err: err, wrote: wrote.Load()}
 		c.logResponse(ctx, call, reqURL, out, attempt, time.Since(start))
 		return out
@@ -229,6 +247,96 @@ func (c *Client) responseLimit() int64 {
 		return c.maxResponseBytes
 	}
 	return maxResponseBytes
+}
+
+// errNoAnswerAfterInterrupt ends a request seen through after its caller was interrupted.
+var errNoAnswerAfterInterrupt = errors.New("interrupted, and no answer came")
+
+// attemptContext is the context one attempt is sent with. A read follows ctx. A request that
+// changes something is seen through once the transport began sending it (see sendGate):
+// Terraform cancels every call in flight on Ctrl-C, and a change abandoned then is one Sequence
+// makes and nobody records (a create becomes a duplicate on the next apply). Cancelling ctx
+// earlier still stops the request before any of it can reach Sequence.
+func (c *Client) attemptContext(ctx context.Context, call *apiCall, gate *sendGate) (context.Context, func()) {
+	if call.method == http.MethodGet {
+		return ctx, func() {}
+	}
+	return c.outliveCancel(ctx, gate)
+}
+
+// outliveCancel returns a context that has ctx's values but not its cancellation once gate is
+// committed: a cancellation of ctx then ends it c.interruptGrace later, with
+// errNoAnswerAfterInterrupt in its cause. Before that, a cancellation abandons gate and ends the
+// context with ctx. Call release when done.
+func (c *Client) outliveCancel(ctx context.Context, gate *sendGate) (context.Context, func()) {
+	detached, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
+	var grace atomic.Pointer[time.Timer]
+	stop := context.AfterFunc(ctx, func() {
+		if gate.abandon() {
+			cancel(context.Cause(ctx))
+			return
+		}
+		grace.Store(time.AfterFunc(c.interruptGrace, func() {
+			cancel(fmt.Errorf("%w within %s of the interruption", errNoAnswerAfterInterrupt, c.interruptGrace))
+		}))
+	})
+	return detached, func() {
+		stop()
+		if t := grace.Load(); t != nil {
+			t.Stop()
+		}
+		cancel(context.Canceled)
+	}
+}
+
+// sendGate settles, exactly once, the race between the transport starting to send a request
+// and the caller being interrupted. For a request with a body, sending starts when the transport
+// first reads the body: before that no complete request can reach Sequence, so an interruption
+// abandons it; after that it may be processed, so it is seen through. Either side that comes
+// second learns the outcome, which a flag set after the write (WroteRequest) could not give.
+type sendGate struct {
+	mu        sync.Mutex
+	committed bool
+	abandoned bool
+}
+
+// committedGate is a gate for work that is always seen through (the check after an ambiguous create).
+func committedGate() *sendGate { return &sendGate{committed: true} }
+
+// commit reports whether sending may go on (it is false once the request was abandoned).
+func (g *sendGate) commit() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if !g.abandoned {
+		g.committed = true
+	}
+	return g.committed
+}
+
+// abandon reports whether the request was abandoned before sending began.
+func (g *sendGate) abandon() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if !g.committed {
+		g.abandoned = true
+	}
+	return g.abandoned
+}
+
+// errAbandoned stops the transport from sending the body of a request abandoned before it began.
+var errAbandoned = errors.New("interrupted before the request was sent")
+
+// gatedBody is a request body whose first read commits its gate.
+type gatedBody struct {
+	body *bytes.Reader
+	gate *sendGate
+}
+
+func (b *gatedBody) Read(p []byte) (int, error) {
+	if !b.gate.commit() {
+		return 0, errAbandoned
+	}
+	return b.body.Read(p)
 }
 
 // url joins the base URL and the path segments, each escaped as exactly one

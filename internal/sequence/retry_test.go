@@ -330,21 +330,95 @@ func TestRemovalRetriedAfterACommittedAttemptSucceedsWhenTheElementIsGone(t *tes
 	}
 }
 
-func TestRemovalRejectedWithoutAnEarlierAttemptIsAnError(t *testing.T) {
+// Someone removed the element in the dashboard between plan and apply: the goal is reached.
+func TestRemovalOfAnElementAlreadyGoneSucceeds(t *testing.T) {
+	tests := []struct {
+		name   string
+		remove func(c *Client) (*NotificationPolicy, error)
+		path   string
+		answer string
+	}{
+		{"recipient", func(c *Client) (*NotificationPolicy, error) {
+			return c.RemoveRecipient(context.Background(), "p1", "Gone@Example.com")
+		}, "/api/notifications/policies/p1/recipients/Gone%40Example.com", "not a recipient of this policy"},
+		{"notification type", func(c *Client) (*NotificationPolicy, error) {
+			return c.RemoveNotificationType(context.Background(), "p1", "QUOTE_SIGNED")
+		}, "/api/notifications/policies/p1/notification-types/QUOTE_SIGNED", "not a notification type of this policy"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int) {
+				if r.Method == http.MethodDelete {
+					writeJSON(w, 400, map[string]any{"errors": []any{map[string]any{"key": "x", "error": tt.answer}}})
+					return
+				}
+				writeJSON(w, 200, samplePolicy("p1")) // finance@example.com, INVOICE_ISSUED
+			})
+			p, err := tt.remove(newTestClient(t, api.base()))
+			if err != nil {
+				t.Fatalf("removing an element already gone failed: %v", err)
+			}
+			if p.ID != "p1" || len(p.Recipients) != 1 {
+				t.Errorf("returned %+v, want the policy as read back", p)
+			}
+			want := "DELETE " + tt.path + "?\nGET /api/notifications/policies/p1?\n"
+			if got := sprintRequests(api.recorded()); got != want {
+				t.Errorf("requests:\n%s\nwant:\n%s", got, want)
+			}
+		})
+	}
+}
+
+func TestRemovalRefusedWhileTheElementIsStillThereIsAnError(t *testing.T) {
+	tests := []struct {
+		name string
+		get  func(w http.ResponseWriter)
+	}{
+		{"read back shows it", func(w http.ResponseWriter) { writeJSON(w, 200, samplePolicy("p1")) }},
+		{"read back fails", func(w http.ResponseWriter) { writeJSON(w, 403, map[string]any{}) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int) {
+				if r.Method == http.MethodDelete {
+					writeJSON(w, 400, map[string]any{"errors": []any{map[string]any{"key": "recipient", "error": "cannot remove the last recipient: a policy needs at least one"}}})
+					return
+				}
+				tt.get(w)
+			})
+			_, err := newTestClient(t, api.base()).RemoveRecipient(context.Background(), "p1", "Finance@example.com")
+			var apiErr *APIError
+			if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 || !strings.Contains(err.Error(), "last recipient") {
+				t.Fatalf("err = %v, want the 400 about the last recipient", err)
+			}
+			if n := len(api.recorded()); n != 2 {
+				t.Errorf("sent %d requests, want the removal and one read-back", n)
+			}
+		})
+	}
+}
+
+// The API accepts an element already on the policy, so an addition whose answer was lost is
+// simply sent again and counts as done.
+func TestAdditionRetriedAfterACommittedAttemptSucceeds(t *testing.T) {
 	api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		if r.Method == http.MethodDelete {
-			writeJSON(w, 400, map[string]any{"errors": []any{map[string]any{"key": "recipient", "error": "not on the policy"}}})
+		if n == 1 {
+			resetConnection(t, w) // committed, answer lost
 			return
 		}
-		writeJSON(w, 200, samplePolicy("p1"))
+		p := samplePolicy("p1")
+		p.Recipients = append(p.Recipients, "new@example.com")
+		writeJSON(w, 200, p)
 	})
-	_, err := newTestClient(t, api.base()).RemoveRecipient(context.Background(), "p1", "x@example.com")
-	var apiErr *APIError
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 {
-		t.Fatalf("err = %v, want the 400", err)
+	p, err := newTestClient(t, api.base()).AddRecipients(context.Background(), "p1", []string{"new@example.com"})
+	if err != nil {
+		t.Fatalf("retried addition failed: %v", err)
 	}
-	if n := len(api.recorded()); n != 1 {
-		t.Errorf("sent %d requests, want 1 (no read-back without an ambiguous attempt)", n)
+	if len(p.Recipients) != 2 {
+		t.Errorf("recipients = %v", p.Recipients)
+	}
+	if n := len(api.recorded()); n != 2 {
+		t.Errorf("sent %d requests, want the lost attempt and its repeat", n)
 	}
 }
 
