@@ -1,6 +1,8 @@
 package sequencetest
 
 import (
+	"bytes"
+	"hash/fnv"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -71,7 +73,10 @@ func WithFaults(rate float64, kinds ...FaultKind) Option {
 	return func(c *config) { c.faultRate, c.faultKinds = clampRate(rate), faultKindsOrAll(kinds) }
 }
 
-// WithFaultSeed makes fault injection reproducible; without it the seed is random.
+// WithFaultSeed makes fault injection reproducible; without it the seed is random. The draw for
+// a request depends only on the seed, the request (method, path, query, body) and how many times
+// that same request came before, not on the order in which different requests arrive: a run whose
+// requests interleave differently (Terraform's parallelism) still meets the same faults.
 func WithFaultSeed(seed int64) Option { return func(c *config) { c.faultSeed = &seed } }
 
 // WithFaultRetryAfter sets the Retry-After of injected 429 faults, in whole seconds (rounded
@@ -121,7 +126,8 @@ type Emulator struct {
 	mu         sync.Mutex
 	cfg        config
 	validTypes map[string]bool
-	rng        *rand.Rand
+	faultSeed  uint64
+	faultDraws map[uint64]uint64 // how many times each request key was drawn for
 	faultQueue []FaultKind
 	bucket     tokenBucket
 	store      store
@@ -145,10 +151,11 @@ func New(opts ...Option) *Emulator {
 		seed = *cfg.faultSeed
 	}
 	e := &Emulator{
-		cfg:    cfg,
-		rng:    rand.New(rand.NewPCG(uint64(seed), uint64(seed)^0x9e3779b97f4a7c15)), //nolint:gosec // reproducible by design, see seed above
-		bucket: newTokenBucket(cfg.requestsPerMinute, time.Now()),
-		store:  newStore(),
+		cfg:        cfg,
+		faultSeed:  uint64(seed), //nolint:gosec // G115: a seed, any bits will do
+		faultDraws: map[uint64]uint64{},
+		bucket:     newTokenBucket(cfg.requestsPerMinute, time.Now()),
+		store:      newStore(),
 	}
 	e.setTypesLocked(cfg.notificationTypes)
 	return e
@@ -301,11 +308,12 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
+	body := peekBody(r)
 	e.mu.Lock()
 	retryAfter, allowed := e.bucket.take(time.Now())
 	var fault FaultKind
 	if allowed {
-		fault = e.drawFaultLocked()
+		fault = e.drawFaultLocked(e.faultKeyLocked(r, body))
 	}
 	faultRetryAfter := e.cfg.faultRetryAfter
 	e.mu.Unlock()
@@ -343,18 +351,59 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// drawFaultLocked picks the fault for this request: a queued one first, else a random draw.
-func (e *Emulator) drawFaultLocked() FaultKind {
+// drawFaultLocked picks the fault for this request: a queued one first, else a draw that depends
+// on the seed, the request's key and how many times that key was drawn for before.
+func (e *Emulator) drawFaultLocked(key uint64) FaultKind {
 	if len(e.faultQueue) > 0 {
 		k := e.faultQueue[0]
 		e.faultQueue = e.faultQueue[1:]
 		return k
 	}
-	if e.cfg.faultRate <= 0 || len(e.cfg.faultKinds) == 0 || e.rng.Float64() >= e.cfg.faultRate {
+	if e.cfg.faultRate <= 0 || len(e.cfg.faultKinds) == 0 {
 		return ""
 	}
-	return e.cfg.faultKinds[e.rng.IntN(len(e.cfg.faultKinds))]
+	n := e.faultDraws[key]
+	e.faultDraws[key] = n + 1
+	rng := rand.New(rand.NewPCG(e.faultSeed^key, n)) //nolint:gosec // reproducible by design
+	if rng.Float64() >= e.cfg.faultRate {
+		return ""
+	}
+	return e.cfg.faultKinds[rng.IntN(len(e.cfg.faultKinds))]
 }
+
+// faultKey identifies a request for fault draws: method, path, query and body, with a policy id
+// in the path replaced by the policy's name, so a replay whose policies got other (random) ids
+// still keys its requests alike. It reads the body and puts an identical one back for the
+// handler. Called with e.mu held.
+func (e *Emulator) faultKeyLocked(r *http.Request, body []byte) uint64 {
+	h := fnv.New64a()
+	segments := strings.Split(r.URL.EscapedPath(), "/")
+	for i, seg := range segments {
+		if sp, ok := e.store.get(seg); ok {
+			segments[i] = "policy named " + sp.policy.Name
+		}
+	}
+	_, _ = io.WriteString(h, r.Method+" "+strings.Join(segments, "/")+"?"+r.URL.RawQuery+"\n")
+	h.Write(body)
+	return h.Sum64()
+}
+
+// peekBody returns the start of r's body and gives the handler an identical body.
+func peekBody(r *http.Request) []byte {
+	if r.Body == nil {
+		return nil
+	}
+	body, _ := io.ReadAll(io.LimitReader(r.Body, maxFaultKeyBody))
+	rest := r.Body
+	r.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(body), rest), rest}
+	return body
+}
+
+// maxFaultKeyBody bounds what faultKey reads of a body; the handler still gets all of it.
+const maxFaultKeyBody = 1 << 20
 
 func (e *Emulator) record(entry Request) {
 	e.mu.Lock()

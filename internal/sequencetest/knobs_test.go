@@ -123,6 +123,25 @@ func TestRandomFaults(t *testing.T) {
 			}
 		}
 	})
+	t.Run("a request meets the same faults whatever order other requests arrive in", func(t *testing.T) {
+		paths := []string{"/notifications/policies", "/notifications/policies?limit=5", "/notifications/policies?limit=7"}
+		faults := func(order []int) map[string][]int {
+			srv := NewServer(t, WithFaults(0.5, Fault500, Fault503, Fault429), WithFaultSeed(42))
+			out := map[string][]int{}
+			for range 10 {
+				for _, i := range order {
+					out[paths[i]] = append(out[paths[i]], call(t, srv, "GET", paths[i], nil).Status)
+				}
+			}
+			return out
+		}
+		forward, backward := faults([]int{0, 1, 2}), faults([]int{2, 1, 0})
+		for _, p := range paths {
+			if !slices.Equal(forward[p], backward[p]) {
+				t.Errorf("%s: faults depend on the order of other requests:\n%v\n%v", p, forward[p], backward[p])
+			}
+		}
+	})
 	t.Run("faults do not apply outside /api", func(t *testing.T) {
 		srv := NewServer(t, WithFaults(1, Fault500))
 		req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, strings.TrimSuffix(srv.URL, "/api")+"/healthz", nil)
