@@ -469,7 +469,10 @@ func (w *chaosWalk) managedIDs() map[string]string {
 }
 
 // dashboardEdit changes the emulator's store directly, as someone in Sequence's dashboard would.
-func (w *chaosWalk) dashboardEdit() (deleted bool) {
+// It reports whether it took something away (the policy, or one of its recipients): a saved plan
+// made before may then fail honestly (the policy is gone, or a planned removal would now take
+// away its last recipient).
+func (w *chaosWalk) dashboardEdit() (removed bool) {
 	ids := w.managedIDs()
 	addrs := make([]string, 0, len(ids))
 	for a := range ids {
@@ -499,6 +502,7 @@ func (w *chaosWalk) dashboardEdit() (deleted bool) {
 			i := w.rng.IntN(len(current.Recipients))
 			w.logf("dashboard: remove recipient %q from %s", current.Recipients[i], addr)
 			w.update(id, func(p *sequencetest.Policy) { p.Recipients = slices.Delete(p.Recipients, i, i+1) })
+			return true
 		}
 	case 3:
 		if current.Channel == sequence.ChannelEmail {
@@ -570,12 +574,15 @@ func (w *chaosWalk) savedPlanRace() {
 	if plan.exitCode != 0 {
 		w.t.Fatalf("plan -out failed:\n%s", plan)
 	}
-	deleted := w.dashboardEdit()
+	removed := w.dashboardEdit()
 	res := w.ws.run("apply", "-auto-approve", "-no-color", "-input=false", "tfplan")
 	w.checkNoBug(res)
 	w.logf("saved plan applied after a dashboard edit: exit %d", res.exitCode)
-	if res.exitCode != 0 && !deleted {
-		w.t.Fatalf("applying the saved plan failed although the dashboard deleted nothing:\n%s", res)
+	if res.exitCode != 0 && !removed {
+		w.t.Fatalf("applying the saved plan failed although the dashboard took nothing away:\n%s", res)
+	}
+	if res.exitCode != 0 {
+		w.checkStateTrueAfterFailure(res)
 	}
 	w.applyAndVerify("converge after the saved plan")
 }
@@ -592,31 +599,38 @@ func (w *chaosWalk) faultyApply() {
 	w.checkNoBug(res)
 	w.logf("apply under faults: exit %d", res.exitCode)
 	if res.exitCode != 0 {
-		// A failed apply leaves state true to the server: refreshing finds nothing to record.
-		w.ws.writeConfig(w.config(0))
-		refresh := w.ws.run("plan", "-refresh-only", "-detailed-exitcode", "-no-color", "-input=false", "-out=refresh.tfplan")
-		w.checkNoBug(refresh)
-		if refresh.exitCode == 1 {
-			w.t.Fatalf("refresh-only plan after a failed apply failed:\n%s", refresh)
-		}
-		if refresh.exitCode != 0 {
-			// Exit code 2 also counts changes no user sees (the CLI compares whole state objects);
-			// what matters is drift in the attributes.
-			shown := w.ws.mustRun("show", "-json", "refresh.tfplan")
-			var plan struct {
-				ResourceDrift []json.RawMessage `json:"resource_drift"`
-			}
-			if err := json.Unmarshal([]byte(shown.stdout), &plan); err != nil {
-				w.t.Fatalf("reading the refresh-only plan: %v", err)
-			}
-			if len(plan.ResourceDrift) > 0 {
-				w.t.Fatalf("after a failed apply, state differs from the server (refresh-only plan):\n%s\n\ndrift:\n%s\n\nfailed apply:\n%s",
-					refresh, plan.ResourceDrift, res)
-			}
-			w.logf("refresh-only plan exits 2 without attribute drift")
-		}
+		w.checkStateTrueAfterFailure(res)
 	}
 	w.applyAndVerify("converge after faults")
+}
+
+// checkStateTrueAfterFailure checks that a failed apply left state true to the server: a
+// refresh-only plan finds no attribute drift to record.
+func (w *chaosWalk) checkStateTrueAfterFailure(res cliResult) {
+	w.t.Helper()
+	// A failed apply leaves state true to the server: refreshing finds nothing to record.
+	w.ws.writeConfig(w.config(0))
+	refresh := w.ws.run("plan", "-refresh-only", "-detailed-exitcode", "-no-color", "-input=false", "-out=refresh.tfplan")
+	w.checkNoBug(refresh)
+	if refresh.exitCode == 1 {
+		w.t.Fatalf("refresh-only plan after a failed apply failed:\n%s", refresh)
+	}
+	if refresh.exitCode != 0 {
+		// Exit code 2 also counts changes no user sees (the CLI compares whole state objects);
+		// what matters is drift in the attributes.
+		shown := w.ws.mustRun("show", "-json", "refresh.tfplan")
+		var plan struct {
+			ResourceDrift []json.RawMessage `json:"resource_drift"`
+		}
+		if err := json.Unmarshal([]byte(shown.stdout), &plan); err != nil {
+			w.t.Fatalf("reading the refresh-only plan: %v", err)
+		}
+		if len(plan.ResourceDrift) > 0 {
+			w.t.Fatalf("after a failed apply, state differs from the server (refresh-only plan):\n%s\n\ndrift:\n%s\n\nfailed apply:\n%s",
+				refresh, plan.ResourceDrift, res)
+		}
+		w.logf("refresh-only plan exits 2 without attribute drift")
+	}
 }
 
 // applyAndVerify applies the wanted configuration and checks every invariant: no provider-bug

@@ -229,12 +229,21 @@ func serveProviderForReattach(t *testing.T, factory func() tfprotov6.ProviderSer
 
 // version is the first line of `<cli> version`.
 func (w *cliWorkspace) version() string {
-	out, err := exec.CommandContext(w.t.Context(), w.cli, "version").Output()
+	cmd := exec.CommandContext(w.t.Context(), w.cli, "version")
+	// Without a CLI configuration of its own the CLI may warn (TF_CLI_CONFIG_FILE pointing at a
+	// missing file) before the version line.
+	cmd.Env = append(cleanCLIEnvironment(), "TF_CLI_CONFIG_FILE="+os.DevNull, "CHECKPOINT_DISABLE=1")
+	out, err := cmd.Output()
 	if err != nil {
 		w.t.Fatalf("%s version: %v", w.cli, err)
 	}
-	first, _, _ := strings.Cut(string(out), "\n")
-	return first
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.HasPrefix(line, "Terraform v") || strings.HasPrefix(line, "OpenTofu v") {
+			return line
+		}
+	}
+	w.t.Fatalf("%s version printed no version line:\n%s", w.cli, out)
+	return ""
 }
 
 // cliWorkspaceProviders names the provider source that TF_REATTACH_PROVIDERS serves.
