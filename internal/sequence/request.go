@@ -64,6 +64,9 @@ type apiResult struct {
 	body   []byte
 	// adopted is the policy recoverAmbiguous returned.
 	adopted *NotificationPolicy
+	// sent and received bracket the final attempt (local times), so whatever
+	// the server stamped while answering it was stamped in between.
+	sent, received time.Time
 }
 
 // attemptOutcome is what one attempt produced.
@@ -74,6 +77,8 @@ type attemptOutcome struct {
 	// wrote is true once the whole request was written to the connection.
 	wrote bool
 	err   error // transport failure, or failure reading the response
+	// sent and received bracket the attempt: handed to the transport, response headers in.
+	sent, received time.Time
 }
 
 // do is the package's only retry loop. It sends call until it succeeds, fails
@@ -115,7 +120,7 @@ func (c *Client) do(ctx context.Context, call *apiCall) (*apiResult, error) {
 				return nil, failure // interrupted, and nothing to see through here
 			}
 		case out.status >= 200 && out.status < 300:
-			return &apiResult{status: out.status, body: out.body}, nil
+			return &apiResult{status: out.status, body: out.body, sent: out.sent, received: out.received}, nil
 		default:
 			apiErr := newAPIError(call.op, out.status, out.header.Get("Content-Type"), out.body, c.secrets(call))
 			if out.status == http.StatusNotFound && !call.rootCheck {
@@ -216,11 +221,12 @@ func (c *Client) attempt(ctx context.Context, call *apiCall, reqURL *url.URL, bo
 		c.logResponse(ctx, call, reqURL, out, attempt, time.Since(start))
 		return out
 	}
-	c.clock.observe(resp.Header.Get("Date"), time.Now())
+	received := time.Now()
+	c.clock.observeDate(resp.Header.Get("Date"), start, received)
 	defer resp.Body.Close()
 	limit := c.responseLimit()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
-	out := attemptOutcome{status: resp.StatusCode, header: resp.Header, body: data, wrote: true}
+	out := attemptOutcome{status: resp.StatusCode, header: resp.Header, body: data, wrote: true, sent: start, received: received}
 	switch {
 	case err != nil:
 		out.err = fmt.Errorf("reading the %s response: %w", resp.Status, err)
