@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -107,6 +108,8 @@ type Client struct {
 
 	// redact lists strings that must never appear in an error or a log line.
 	redact []string
+	// ownText finds text the client wrote itself (ownTextPattern).
+	ownText *regexp.Regexp
 
 	creates createRegistry
 	root    apiRootCheck
@@ -162,6 +165,7 @@ func NewClient(cfg Config) (*Client, error) {
 	token := base64.StdEncoding.EncodeToString([]byte(cfg.ClientID + ":" + cfg.ClientSecret))
 	c.authHeader = "Basic " + token
 	c.redact = []string{c.authHeader, token, cfg.ClientSecret}
+	c.ownText = ownTextPattern(base)
 	if c.userAgent == "" {
 		c.userAgent = defaultUserAgent
 	}
