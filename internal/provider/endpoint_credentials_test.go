@@ -16,7 +16,8 @@ import (
 )
 
 // endpointsWithCredentials are endpoints a user might paste with credentials in them, in every
-// shape the parser must cope with. Each holds "leaked" only in its user information.
+// shape the parser must cope with. Each holds "leaked" only in its user information, query or
+// fragment.
 var endpointsWithCredentials = []string{
 	"https://leaked-id:leaked-pw@eu.sequencehq.com/api",
 	"http://leaked-id:leaked-pw@sequence.example.com/api",
@@ -31,6 +32,13 @@ var endpointsWithCredentials = []string{
 	"ftp://leaked-id:leaked-pw@eu.sequencehq.com/api",
 	"leaked-id:leaked-pw@eu.sequencehq.com/api",
 	"//leaked-id:leaked-pw@eu.sequencehq.com/api",
+	"http://127.0.0.1:8080/api?token=leaked-pw",
+	"https://eu.sequencehq.com/api?token=leaked-pw",
+	"https://eu.sequencehq.com/api#leaked-pw",
+	"https://eu.sequencehq.com/api?x=1#leaked-pw",
+	"https://eu.sequencehq.com/api?token=leaked@pw",
+	"https://eu.sequencehq.com/api?next=https://x@leaked-host/",
+	"eu.sequencehq.com/api?token=leaked-pw",
 }
 
 // Every diagnostic and log line of the provider's Configure that can mention the endpoint (the
@@ -65,6 +73,29 @@ func TestConfigureNeverShowsEndpointCredentials(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// An endpoint of only white space is quoted as it is, and called blank, not shown as "".
+func TestConfigureReportsABlankEndpointAsWhiteSpace(t *testing.T) {
+	for _, source := range []string{"attribute", envEndpoint} {
+		t.Run(source, func(t *testing.T) {
+			config := map[string]string{"client_id": "id", "client_secret": "s3cret-value"}
+			if source == envEndpoint {
+				t.Setenv(envEndpoint, " ")
+			} else {
+				t.Setenv(envEndpoint, "")
+				config["endpoint"] = " "
+			}
+			diags, _ := configureProvider(t, config)
+			if !diags.HasError() {
+				t.Fatal("Configure accepted a blank endpoint")
+			}
+			detail := diags[0].Detail()
+			if !strings.Contains(detail, `is " ": only white space`) || strings.Contains(detail, `""`) {
+				t.Errorf("detail = %q, want the blank value quoted as it is and called white space", detail)
+			}
+		})
 	}
 }
 

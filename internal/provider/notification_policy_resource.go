@@ -359,7 +359,7 @@ func (r *notificationPolicyResource) Create(ctx context.Context, req resource.Cr
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot create notification policy", err.Error())
+		resp.Diagnostics.AddError("Cannot create notification policy", createErrorDetail(err))
 		return
 	}
 	tflog.Debug(ctx, "created notification policy", map[string]any{"id": created.ID, "write_only_secret": writeOnly})

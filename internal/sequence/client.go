@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -107,6 +108,8 @@ type Client struct {
 
 	// redact lists strings that must never appear in an error or a log line.
 	redact []string
+	// ownText finds text the client wrote itself (ownTextPattern).
+	ownText *regexp.Regexp
 
 	creates createRegistry
 	root    apiRootCheck
@@ -162,6 +165,7 @@ func NewClient(cfg Config) (*Client, error) {
 	token := base64.StdEncoding.EncodeToString([]byte(cfg.ClientID + ":" + cfg.ClientSecret))
 	c.authHeader = "Basic " + token
 	c.redact = []string{c.authHeader, token, cfg.ClientSecret}
+	c.ownText = ownTextPattern(base)
 	if c.userAgent == "" {
 		c.userAgent = defaultUserAgent
 	}
@@ -181,7 +185,7 @@ func NewClient(cfg Config) (*Client, error) {
 }
 
 // EndpointError says why an endpoint cannot be the API base URL. Endpoint is the value as it may
-// be shown: anything before an '@' that could be credentials is left out.
+// be shown: anything that could be credentials (before an '@', a query, a fragment) is left out.
 type EndpointError struct {
 	Endpoint string
 	// Problem completes "the endpoint is ...: ", e.g. "plain http would send the API credentials unencrypted; ...".
@@ -195,8 +199,13 @@ func (e *EndpointError) Error() string {
 // ParseEndpoint is the one check of an API base URL, used by the client and by the provider's
 // configuration: an absolute https URL, or http for a loopback host (the emulator), without
 // credentials, query or fragment. Surrounding white space is ignored and trailing slashes are
-// dropped. A failure is an *EndpointError, which never quotes credentials.
+// dropped. A failure is an *EndpointError, which never quotes credentials, a query or a fragment.
 func ParseEndpoint(raw string) (*url.URL, error) {
+	if strings.TrimSpace(raw) == "" {
+		// Quoted as it is: white space is no secret, and "" would hide what was set.
+		return nil, &EndpointError{Endpoint: raw, Problem: "only white space; set the API's base URL, such as " +
+			DefaultEndpoint + ", or leave it unset or empty for the default"}
+	}
 	raw = strings.TrimSpace(raw)
 	fail := func(problem string) (*url.URL, error) {
 		return nil, &EndpointError{Endpoint: EndpointForDisplay(raw), Problem: problem}
@@ -217,7 +226,8 @@ func ParseEndpoint(raw string) (*url.URL, error) {
 		return fail("must be an absolute URL such as " + DefaultEndpoint)
 	}
 	if u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
-		return fail("must not have a query or fragment")
+		return fail("has a query or fragment (left out of this message, as it may hold credentials); " +
+			"the endpoint is the API's base URL alone, such as " + DefaultEndpoint)
 	}
 	switch u.Scheme {
 	case "https":
@@ -234,19 +244,31 @@ func ParseEndpoint(raw string) (*url.URL, error) {
 	return u, nil
 }
 
-// EndpointForDisplay returns raw without anything that could be user information: everything
-// between the scheme's "//" (or the start) and the last '@'. It works on text that is not a valid
-// URL too, which is when error messages most need to quote it.
+// elided marks where EndpointForDisplay left something out.
+const elided = "…"
+
+// EndpointForDisplay returns raw without anything that could be credentials: the user
+// information (everything between the scheme's "//", or the start, and the last '@'), and the
+// value of a query or fragment, of which only the '?' or '#' is kept, followed by "…". When an
+// '@' may stand inside a query or fragment, everything after the scheme is left out. It works on
+// text that is not a valid URL too, which is when error messages most need to quote it.
 func EndpointForDisplay(raw string) string {
-	at := strings.LastIndex(raw, "@")
-	if at < 0 {
-		return raw
+	shown := raw
+	if at := strings.LastIndex(raw, "@"); at >= 0 {
+		start := 0
+		if i := strings.Index(raw, "//"); i >= 0 && i < at {
+			start = i + 2
+		}
+		if strings.ContainsAny(raw[start:at], "?#") {
+			// The '@' may be part of a query or fragment, and then so is what follows it.
+			return raw[:start] + elided
+		}
+		shown = raw[:start] + raw[at+1:]
 	}
-	start := 0
-	if i := strings.Index(raw, "//"); i >= 0 && i < at {
-		start = i + 2
+	if i := strings.IndexAny(shown, "?#"); i >= 0 {
+		shown = shown[:i+1] + elided
 	}
-	return raw[:start] + raw[at+1:]
+	return shown
 }
 
 func isLoopback(host string) bool {

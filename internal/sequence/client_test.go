@@ -292,6 +292,8 @@ func TestParseEndpoint(t *testing.T) {
 		{"://bad", ""},
 		{"https://eu.sequencehq.com/api?", ""},
 		{"https://eu.sequencehq.com/api#top", ""},
+		{"https://eu.sequencehq.com/api?token=x", ""},
+		{" ", ""},
 		{"https://user@eu.sequencehq.com/api", ""},
 		// Parsed by net/url as host "id", port 1234 and a path: the password would go out in it.
 		{"https://id:1234/pw@eu.sequencehq.com/api", ""},
@@ -305,6 +307,27 @@ func TestParseEndpoint(t *testing.T) {
 			t.Errorf("ParseEndpoint(%q): %v", tc.endpoint, err)
 		case tc.want != "" && u.String() != tc.want:
 			t.Errorf("ParseEndpoint(%q) = %q, want %q", tc.endpoint, u, tc.want)
+		}
+	}
+}
+
+// What an endpoint error quotes leaves out user information and the value of a query or fragment,
+// any of which may hold credentials, and says that something was left out.
+func TestEndpointForDisplay(t *testing.T) {
+	for _, tc := range []struct{ raw, want string }{
+		{"https://eu.sequencehq.com/api", "https://eu.sequencehq.com/api"},
+		{"https://id:pw@eu.sequencehq.com/api", "https://eu.sequencehq.com/api"},
+		{"http://host/api?token=Sekr3tXY", "http://host/api?…"},
+		{"http://host/api?", "http://host/api?…"},
+		{"https://host/api#Sekr3tXY", "https://host/api#…"},
+		{"https://host/api#frag?token=Sekr3tXY", "https://host/api#…"},
+		{"https://id:pw@host/api?token=Sekr3tXY", "https://host/api?…"},
+		{"https://host/api?token=Sekr@3tXY", "https://…"},
+		{"https://id:p?w@host/api", "https://…"},
+		{"host/api?token=Sekr3tXY", "host/api?…"},
+	} {
+		if got := EndpointForDisplay(tc.raw); got != tc.want {
+			t.Errorf("EndpointForDisplay(%q) = %q, want %q", tc.raw, got, tc.want)
 		}
 	}
 }

@@ -26,6 +26,8 @@ type createFake struct {
 	api    *fakeAPI
 	// clockOffset is how far the server's clock (Date headers, createdAt) is ahead of the test's.
 	clockOffset atomic.Int64
+	// noDate leaves the Date header out of every response.
+	noDate bool
 }
 
 // serverNow is the time by the fake server's clock.
@@ -41,6 +43,9 @@ func newCreateFake(t *testing.T, onPost func(w http.ResponseWriter, n int, commi
 
 func (f *createFake) serve(w http.ResponseWriter, r *http.Request, _ int) {
 	w.Header().Set("Date", f.serverNow().Format(http.TimeFormat))
+	if f.noDate {
+		w.Header()["Date"] = nil // net/http then sends none
+	}
 	switch {
 	case r.Method == http.MethodPost && r.URL.Path == "/api/notifications/policies":
 		reqs := f.api.recorded()
@@ -369,18 +374,120 @@ func TestAmbiguousCreateNeverAdoptsAPolicySeenBeforeTheCall(t *testing.T) {
 	}
 }
 
-func TestAmbiguousCreateWithSeveralMatchesIsAnErrorNamingThem(t *testing.T) {
+func TestAmbiguousCreateWithSeveralMatchesIsAnErrorListingThemWithoutCreatingAgain(t *testing.T) {
 	f := newCreateFake(t, func(w http.ResponseWriter, n int, commit func() NotificationPolicy) {
 		commit()
 		commit() // e.g. a proxy replayed the request
 		writeJSON(w, 504, map[string]any{})
 	})
 	_, err := newTestClient(t, f.api.base()).CreateNotificationPolicy(context.Background(), emailRequest)
-	if err == nil || !strings.Contains(err.Error(), "2 policies now match it (pol-1, pol-2)") {
-		t.Fatalf("err = %v, want one naming both matches", err)
+	var unresolved *UnresolvedCreateError
+	if !errors.As(err, &unresolved) {
+		t.Fatalf("err = %v, want an UnresolvedCreateError", err)
+	}
+	stored := f.stored()
+	if len(unresolved.Candidates) != 2 || unresolved.Candidates[0].ID != "pol-1" || unresolved.Candidates[1].ID != "pol-2" {
+		t.Fatalf("candidates = %+v, want pol-1 and pol-2", unresolved.Candidates)
+	}
+	text := err.Error()
+	for _, p := range stored {
+		if !strings.Contains(text, p.ID+" (created "+p.CreatedAt+", ") {
+			t.Errorf("error does not list %s with its createdAt: %s", p.ID, text)
+		}
+	}
+	for _, want := range []string{"may have succeeded", "504 Gateway Timeout", "was not sent again"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("error does not say %q: %s", want, text)
+		}
+	}
+	if strings.Contains(strings.ToLower(text), "delete") {
+		t.Errorf("error recommends deleting policies that may not be ours: %s", text)
 	}
 	if got := f.methods(); got != "create,list" {
 		t.Errorf("requests = %s, want create,list", got)
+	}
+}
+
+// Once a create of this Client has succeeded, its createdAt bounds the server's clock to about a
+// round trip, so a look-alike made a millisecond before that create, and so before the next
+// create's first attempt, is told apart from what that attempt made (the Date headers alone leave
+// about a second uncertain).
+func TestAmbiguousCreateNeverAdoptsALookAlikeMadeJustBeforeTheCall(t *testing.T) {
+	f := newCreateFake(t, func(w http.ResponseWriter, n int, commit func() NotificationPolicy) {
+		if n == 2 {
+			writeJSON(w, 503, map[string]any{}) // nothing committed
+			return
+		}
+		writeJSON(w, 201, commit())
+	})
+	c := newTestClient(t, f.api.base())
+	first := must(c.CreateNotificationPolicy(context.Background(), emailRequest))(t)
+	stamped := must(time.Parse(time.RFC3339Nano, first.CreatedAt))(t)
+	f.insert(NotificationPolicy{ID: "look-alike", CreatedAt: stamped.Add(-time.Millisecond).Format("2006-01-02T15:04:05.000Z"),
+		Name: emailRequest.Name, Channel: ChannelEmail, Recipients: emailRequest.Recipients, NotificationTypes: emailRequest.NotificationTypes})
+
+	p := must(c.CreateNotificationPolicy(context.Background(), emailRequest))(t)
+	if p.ID == "look-alike" {
+		t.Fatalf("adopted a look-alike created before the call (requests %s)", f.methods())
+	}
+	if got := f.methods(); got != "create,create,list,create" {
+		t.Errorf("requests = %s, want create,create,list,create", got)
+	}
+}
+
+// Where the clocks are known only roughly (here: no Date headers, the offset known within an
+// hour either way), a look-alike that may predate the first attempt is adopted only as the single
+// match; beside another match the create is an error listing both, and one made definitely
+// before is never adopted.
+func TestAmbiguousCreateWithAnUncertainLookAlike(t *testing.T) {
+	tests := []struct {
+		name       string
+		madeBefore time.Duration // how long before the call the look-alike was made
+		commit     bool          // whether the lost first attempt was processed
+		want       string        // the id returned, or "error"
+		requests   string
+	}{
+		{"alone it is adopted", time.Minute, false, "look-alike", "create,list"},
+		{"beside what the attempt made it is an error", time.Minute, true, "error", "create,list"},
+		{"made definitely before it is never adopted", 2 * time.Hour, false, "pol-2", "create,list,create"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newCreateFake(t, func(w http.ResponseWriter, n int, commit func() NotificationPolicy) {
+				if n == 1 {
+					if tt.commit {
+						commit()
+					}
+					writeJSON(w, 503, map[string]any{})
+					return
+				}
+				writeJSON(w, 201, commit())
+			})
+			f.noDate = true
+			now := time.Now()
+			f.insert(NotificationPolicy{ID: "look-alike", CreatedAt: now.Add(-tt.madeBefore).UTC().Format(time.RFC3339Nano),
+				Name: emailRequest.Name, Channel: ChannelEmail, Recipients: emailRequest.Recipients, NotificationTypes: emailRequest.NotificationTypes})
+			c := newTestClient(t, f.api.base())
+			c.clock.observe(now, time.Nanosecond, now.Add(-time.Hour), now.Add(time.Hour)) // offset within ±1h
+
+			p, err := c.CreateNotificationPolicy(context.Background(), emailRequest)
+			var unresolved *UnresolvedCreateError
+			switch {
+			case tt.want == "error" && !errors.As(err, &unresolved):
+				t.Errorf("err = %v, want an UnresolvedCreateError", err)
+			case tt.want == "error":
+				if len(unresolved.Candidates) != 2 || strings.Count(err.Error(), "possibly before the create was sent") != 2 {
+					t.Errorf("err = %v, want both candidates listed as possibly made before the create", err)
+				}
+			case err != nil:
+				t.Errorf("create: %v", err)
+			case p.ID != tt.want:
+				t.Errorf("returned %s, want %s", p.ID, tt.want)
+			}
+			if got := f.methods(); got != tt.requests {
+				t.Errorf("requests = %s, want %s", got, tt.requests)
+			}
+		})
 	}
 }
 

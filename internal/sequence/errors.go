@@ -7,7 +7,9 @@ import (
 	"html"
 	"mime"
 	"net/http"
+	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -253,17 +255,57 @@ var generatedWebhookSecret = regexp.MustCompile(`whsec_[A-Za-z0-9_\-]{8,}`)
 // redactSecrets replaces each secret where secretPattern finds it, and anything
 // that looks like a generated webhook secret, in s.
 func redactSecrets(s string, secrets []string) string {
+	return redactSecretsOutside(s, secrets, nil)
+}
+
+// redactSecretsOutside is redactSecrets, except that a secret shorter than
+// minSubstringSecret is left alone inside the spans own finds: text the client
+// wrote itself (its request URLs, the operation), where a whole-word match is
+// one of the API's path words or a word of the endpoint, not the secret.
+// Longer secrets are redacted everywhere, as there a match is no coincidence.
+func redactSecretsOutside(s string, secrets []string, own func(string) [][]int) string {
 	for _, secret := range secrets {
 		if secret == "" || !strings.Contains(s, secret) {
 			continue
 		}
-		if re := secretPattern(secret); re != nil {
-			s = re.ReplaceAllLiteralString(s, "[REDACTED]")
-		} else {
-			s = strings.ReplaceAll(s, secret, "[REDACTED]")
+		re := secretPattern(secret)
+		switch {
+		case re == nil:
+			s = strings.ReplaceAll(s, secret, redacted)
+		case len(secret) >= minSubstringSecret || own == nil:
+			s = re.ReplaceAllLiteralString(s, redacted)
+		default:
+			s = replaceOutside(s, re, own(s))
 		}
 	}
 	return generatedWebhookSecret.ReplaceAllString(s, "whsec_[REDACTED]")
+}
+
+const redacted = "[REDACTED]"
+
+// replaceOutside replaces each match of re in s that does not lie within one of spans.
+func replaceOutside(s string, re *regexp.Regexp, spans [][]int) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range re.FindAllStringIndex(s, -1) {
+		if slices.ContainsFunc(spans, func(span []int) bool { return span[0] <= m[0] && m[1] <= span[1] }) {
+			continue
+		}
+		b.WriteString(s[last:m[0]])
+		b.WriteString(redacted)
+		last = m[1]
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// ownTextPattern finds what the client writes itself from the endpoint base:
+// request URLs (the endpoint followed by the API's path and query, up to a
+// space or quote) and the endpoint's host (as transport errors name it). None
+// holds a secret unless the endpoint does, and the endpoint is configuration
+// the provider logs as it is (ParseEndpoint refuses credentials in it).
+func ownTextPattern(base *url.URL) *regexp.Regexp {
+	return regexp.MustCompile(regexp.QuoteMeta(base.String()) + `[^\s"]*|` + regexp.QuoteMeta(base.Host))
 }
 
 // minSubstringSecret is the length from which a secret is redacted wherever it

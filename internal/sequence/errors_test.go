@@ -252,28 +252,71 @@ func TestRedactSecrets(t *testing.T) {
 	}
 }
 
-// With a one-letter client secret, errors and logs still read as written: the operation is not
-// garbled, and the secret echoed on its own is still removed.
-func TestAOneLetterSecretDoesNotGarbleErrorsOrLogs(t *testing.T) {
-	api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		writeJSON(w, 400, map[string]any{"error": map[string]any{"message": "client secret s is not valid"}})
-	})
-	var out bytes.Buffer
-	ctx := tflogtest.RootLogger(context.Background(), &out)
-	c := newTestClient(t, api.base(), func(cfg *Config) { cfg.ClientSecret = "s" })
-	_, err := c.ListNotificationPolicies(ctx, ListNotificationPoliciesOptions{})
-	if err == nil {
-		t.Fatal("want an error")
+// In text the client wrote itself only secrets long enough not to be a word by coincidence are
+// redacted; everywhere else the usual rule applies.
+func TestRedactSecretsOutsideTheClientsOwnText(t *testing.T) {
+	own := ownSpans(ownTextPattern(must(ParseEndpoint("http://127.0.0.1:8080/api"))(t)))
+	cases := []struct {
+		name, text string
+		secrets    []string
+		want       string
+	}{
+		{"short secret in a request URL is kept", `Get "http://127.0.0.1:8080/api/notifications/policies?limit=100": api`,
+			[]string{"api"}, `Get "http://127.0.0.1:8080/api/notifications/policies?limit=100": [REDACTED]`},
+		{"short secret in the host is kept", "dial tcp 127.0.0.1:8080: secret 8080", []string{"8080"},
+			"dial tcp 127.0.0.1:8080: secret [REDACTED]"},
+		{"long secret in a request URL is redacted", `Get "http://127.0.0.1:8080/api/x/longsecret99"`, []string{"longsecret99"},
+			`Get "http://127.0.0.1:8080/api/x/[REDACTED]"`},
+		{"another host's URL is not the client's own", "see http://evil.example/api", []string{"api"}, "see http://evil.example/[REDACTED]"},
 	}
-	const want = "listing notification policies: 400 Bad Request: client secret [REDACTED] is not valid"
-	if err.Error() != want {
-		t.Errorf("error = %q, want %q", err, want)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := redactSecretsOutside(tc.text, tc.secrets, own); got != tc.want {
+				t.Errorf("redactSecretsOutside(%q, %q) = %q, want %q", tc.text, tc.secrets, got, tc.want)
+			}
+		})
 	}
-	logs := out.String()
-	if !strings.Contains(logs, `"operation":"listing notification policies"`) || !strings.Contains(logs, `"@message":"Sequence API request"`) {
-		t.Errorf("logs garble the operation or the message:\n%s", logs)
-	}
-	if !strings.Contains(logs, "client secret *** is not valid") {
-		t.Errorf("logs do not mask the echoed secret:\n%s", logs)
+}
+
+// With a short client secret that equals a word of the client's own text (the endpoint, the
+// API's paths, the query, the operation), errors and logs still read as written: the request URL,
+// the host and the operation are never garbled, and the secret echoed by a server is still removed.
+func TestShortSecretsDoNotGarbleErrorsOrLogs(t *testing.T) {
+	for _, secret := range []string{"s", "api", "127", "1", "limit", "100", "listing"} {
+		t.Run(secret, func(t *testing.T) {
+			echo := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int) {
+				writeJSON(w, 400, map[string]any{"error": map[string]any{"message": "client secret " + secret + " is not valid"}})
+			})
+			closed := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int) {})
+			closedBase := closed.base()
+			closed.Close() // connection refused from now on
+			var out bytes.Buffer
+			ctx := tflogtest.RootLogger(context.Background(), &out)
+			tweak := func(cfg *Config) { cfg.ClientSecret, cfg.MaxRetries = secret, 0 }
+
+			_, err := newTestClient(t, echo.base(), tweak).ListNotificationPolicies(ctx, ListNotificationPoliciesOptions{})
+			const want = "listing notification policies: 400 Bad Request: client secret [REDACTED] is not valid"
+			if err == nil || err.Error() != want {
+				t.Errorf("error = %v, want %q", err, want)
+			}
+			_, err = newTestClient(t, closedBase, tweak).ListNotificationPolicies(ctx, ListNotificationPoliciesOptions{})
+			host := strings.TrimPrefix(strings.TrimSuffix(closedBase, "/api"), "http://")
+			for _, part := range []string{`listing notification policies: Get "` + closedBase + `/notifications/policies?limit=100"`, "dial tcp " + host} {
+				if err == nil || !strings.Contains(err.Error(), part) {
+					t.Errorf("error = %v, want it to contain %q", err, part)
+				}
+			}
+
+			logs := out.String()
+			for _, part := range []string{`"operation":"listing notification policies"`, `"path":"/api/notifications/policies"`,
+				`"query":"limit=100"`, `"@message":"Sequence API request"`, "client secret [REDACTED] is not valid", `Get \"` + closedBase} {
+				if !strings.Contains(logs, part) {
+					t.Errorf("logs lack %s:\n%s", part, logs)
+				}
+			}
+			if strings.Contains(logs, "secret "+secret+" is") {
+				t.Errorf("logs show the echoed secret:\n%s", logs)
+			}
+		})
 	}
 }

@@ -19,7 +19,12 @@ const maskedValue = "***"
 
 // logContext returns ctx with the client's subsystem logger, which also masks
 // the credentials and call secrets should they ever reach a field value or a
-// message, by the same rule as errors (secretPattern).
+// message. A secret shorter than minSubstringSecret is not masked that way:
+// the mask would also hit the client's own text (a secret "api" turned every
+// path into "/***/notifications/policies"), so the fields that carry a
+// server's text (error, request_id, response bodies) are redacted by the
+// errors' rule instead (redactSecretsOutside), and every other field is the
+// client's own text.
 func (c *Client) logContext(ctx context.Context, callSecrets []string) context.Context {
 	// Root fields (tf_req_id, tf_rpc, tf_resource_type, ...) tie each request line to the
 	// Terraform operation and resource that caused it.
@@ -27,7 +32,7 @@ func (c *Client) logContext(ctx context.Context, callSecrets []string) context.C
 	patterns := []*regexp.Regexp{generatedWebhookSecret}
 	var plain []string // secrets no pattern can hold
 	for _, s := range append(append([]string(nil), c.redact...), callSecrets...) {
-		if s == "" {
+		if len(s) < minSubstringSecret {
 			continue
 		}
 		if re := secretPattern(s); re != nil {
@@ -70,10 +75,10 @@ func (c *Client) logResponse(ctx context.Context, call *apiCall, u *url.URL, out
 		fields["query"] = u.RawQuery
 	}
 	if out.err != nil {
-		fields["error"] = redactSecrets(out.err.Error(), c.secrets(call))
+		fields["error"] = c.redactError(call, out.err)
 	}
 	if id := serverRequestID(out.header); id != "" {
-		fields["request_id"] = id
+		fields["request_id"] = redactSecrets(id, c.secrets(call))
 	}
 	tflog.SubsystemDebug(ctx, LogSubsystem, "Sequence API request", fields)
 	if len(out.body) > 0 && tflog.SubsystemIsTrace(ctx, LogSubsystem) {
@@ -82,7 +87,7 @@ func (c *Client) logResponse(ctx context.Context, call *apiCall, u *url.URL, out
 			"path":    u.EscapedPath(),
 			"status":  out.status,
 			"attempt": attempt + 1,
-			"body":    maskWebhookSecrets(string(out.body)),
+			"body":    redactSecrets(maskWebhookSecrets(string(out.body)), c.secrets(call)),
 		})
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
@@ -161,15 +160,17 @@ func (c *Client) GetNotificationPolicy(ctx context.Context, id string) (*Notific
 // connection, request not fully written). After an ambiguous failure (5xx, a
 // connection lost after the request was written, a timeout) the client lists
 // policies for the one this request would have created: same name, channel,
-// recipients (e-mails case-insensitively) and types; created (createdAt) no
-// earlier than the first attempt was sent, by the server's clock as read from
-// the Date header of responses already received (to the second; the local
-// clock when no response had one); not received by this Client before that
-// attempt; and neither created nor adopted earlier by this Client. Exactly
-// one match is adopted and returned as if created; none means the create is
-// repeated (within MaxRetries); several is an error naming their ids.
-// Identical creates on one Client run one at a time so they never adopt each
-// other's policy.
+// recipients (e-mails case-insensitively) and types; not received by this
+// Client before the first attempt was sent; neither created nor adopted
+// earlier by this Client; and not created (createdAt) before the first
+// attempt was sent, by the server's clock as bounded from the Date headers
+// and this Client's own creates' createdAt (see serverClock; the local clock
+// when no response had a Date). A single match is adopted and returned as if
+// created, even when the clocks are not known closely enough to rule out
+// that it was made just before the attempt. None means the create is
+// repeated (within MaxRetries); several is an *UnresolvedCreateError listing
+// them, and nothing is created again. Identical creates on one Client run one
+// at a time so they never adopt each other's policy.
 func (c *Client) CreateNotificationPolicy(ctx context.Context, req CreateNotificationPolicyRequest) (*NotificationPolicy, error) {
 	unlock := c.creates.lock(createFingerprint(req))
 	defer unlock()
@@ -207,6 +208,8 @@ func (c *Client) CreateNotificationPolicy(ctx context.Context, req CreateNotific
 			return nil, c.opError(call, fmt.Errorf("Sequence answered %s, so the policy was probably created, but the response is malformed: %w", statusLine(res.status), err))
 		}
 		c.creates.claim(p.ID)
+		// Stamped while this attempt was in flight: the closest reading of the server's clock there is.
+		c.clock.observeCreatedAt(p.CreatedAt, res.sent, res.received)
 	}
 	if p.WebhookSecret == "" && req.WebhookSecret != "" {
 		// The secret we sent is the policy's secret even when a response omits it.
@@ -237,13 +240,18 @@ func (c *Client) findCreatedPolicy(ctx context.Context, call *apiCall, req Creat
 		//nolint:errorlint // the cause is context: callers match on why the check failed, not on the attempt before it
 		return nil, c.opError(call, fmt.Errorf("the create may have been processed (%v), and checking for it failed: %w", cause, err))
 	}
-	// createdAt may be stamped to the second, and so is the Date the clock is read from.
-	notBefore := c.clock.earliest(call.firstSent).Truncate(time.Second)
-	var matches []NotificationPolicy
+	var matches []CreateCandidate
+	var policies []NotificationPolicy
 	for _, p := range candidates {
-		if matchesCreate(p, req, notBefore) && !c.creates.isClaimed(p.ID) && !c.seen.before(p.ID, call.firstSent) {
-			matches = append(matches, p)
+		if !matchesCreate(p, req) || c.creates.isClaimed(p.ID) || c.seen.before(p.ID, call.firstSent) {
+			continue
 		}
+		when := c.clock.placeCreation(p.CreatedAt, call.firstSent)
+		if when == createdBefore {
+			continue // a look-alike that existed before the attempt: never ours
+		}
+		matches = append(matches, CreateCandidate{ID: p.ID, CreatedAt: p.CreatedAt, CreatedAfterSend: when == createdAfter})
+		policies = append(policies, p)
 	}
 	switch len(matches) {
 	case 0:
@@ -253,12 +261,14 @@ func (c *Client) findCreatedPolicy(ctx context.Context, call *apiCall, req Creat
 		})
 		return nil, nil
 	case 1:
-		p := matches[0]
+		p := policies[0]
 		c.creates.claim(p.ID)
 		tflog.SubsystemInfo(ctx, LogSubsystem, "Adopted the policy an ambiguous create produced", map[string]any{
-			"operation": call.op,
-			"id":        p.ID,
-			"cause":     cause.Error(),
+			"operation":          call.op,
+			"id":                 p.ID,
+			"created_at":         p.CreatedAt,
+			"created_after_send": matches[0].CreatedAfterSend,
+			"cause":              cause.Error(),
 		})
 		if p.Channel == ChannelWebhook && p.WebhookSecret == "" && req.WebhookSecret == "" {
 			// Lists may omit secrets; a read may still carry the generated one.
@@ -268,26 +278,52 @@ func (c *Client) findCreatedPolicy(ctx context.Context, call *apiCall, req Creat
 		}
 		return &p, nil
 	default:
-		ids := make([]string, len(matches))
-		for i, p := range matches {
-			ids[i] = p.ID
-		}
-		//nolint:errorlint // the cause is context: the error is the ambiguity, not the attempt before it
-		return nil, c.opError(call, fmt.Errorf("the create may have been processed (%v), and %d policies now match it (%s); check them in Sequence, delete the extra ones, and import the one to keep",
-			cause, len(matches), strings.Join(ids, ", ")))
+		return nil, c.opError(call, &UnresolvedCreateError{Name: req.Name, Cause: cause, Candidates: matches})
 	}
 }
 
-// matchesCreate reports whether p is what req would have created no earlier than notBefore.
-func matchesCreate(p NotificationPolicy, req CreateNotificationPolicyRequest, notBefore time.Time) bool {
+// UnresolvedCreateError is a create that may have succeeded, after which
+// several policies match what it would have made, so the client cannot tell
+// which, if any, is its own. It created nothing more.
+type UnresolvedCreateError struct {
+	Name string
+	// Cause is why the create's outcome is unknown. It is context, not what
+	// went wrong, so the error does not unwrap to it.
+	Cause      error
+	Candidates []CreateCandidate
+}
+
+// CreateCandidate is a policy an unresolved create may have made.
+type CreateCandidate struct {
+	ID        string
+	CreatedAt string // as sent by the API
+	// CreatedAfterSend is true when, by the server's clock, the policy was
+	// created after the create's first attempt was sent; false means the
+	// clocks are not known closely enough to say (it may predate the apply).
+	CreatedAfterSend bool
+}
+
+func (e *UnresolvedCreateError) Error() string {
+	list := make([]string, len(e.Candidates))
+	for i, p := range e.Candidates {
+		when := "possibly before the create was sent"
+		if p.CreatedAfterSend {
+			when = "after the create was sent"
+		}
+		list[i] = fmt.Sprintf("%s (created %s, %s)", p.ID, p.CreatedAt, when)
+	}
+	return fmt.Sprintf("the create may have succeeded (%v), and %d policies named %q now match it: %s. "+
+		"Which of them, if any, this create made cannot be told, so it was not sent again; "+
+		"those that may predate it can be someone else's (made in the dashboard or by another run)",
+		e.Cause, len(e.Candidates), e.Name, strings.Join(list, "; "))
+}
+
+// matchesCreate reports whether p has every field req would have created it with.
+func matchesCreate(p NotificationPolicy, req CreateNotificationPolicyRequest) bool {
 	if p.Name != req.Name || p.Channel != req.Channel {
 		return false
 	}
 	if req.WebhookSecret != "" && p.WebhookSecret != "" && p.WebhookSecret != req.WebhookSecret {
-		return false
-	}
-	created, err := time.Parse(time.RFC3339Nano, p.CreatedAt)
-	if err != nil || created.Before(notBefore) {
 		return false
 	}
 	foldCase := strings.EqualFold(req.Channel, ChannelEmail)

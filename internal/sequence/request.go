@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -64,6 +65,9 @@ type apiResult struct {
 	body   []byte
 	// adopted is the policy recoverAmbiguous returned.
 	adopted *NotificationPolicy
+	// sent and received bracket the final attempt (local times), so whatever
+	// the server stamped while answering it was stamped in between.
+	sent, received time.Time
 }
 
 // attemptOutcome is what one attempt produced.
@@ -74,6 +78,8 @@ type attemptOutcome struct {
 	// wrote is true once the whole request was written to the connection.
 	wrote bool
 	err   error // transport failure, or failure reading the response
+	// sent and received bracket the attempt: handed to the transport, response headers in.
+	sent, received time.Time
 }
 
 // do is the package's only retry loop. It sends call until it succeeds, fails
@@ -115,7 +121,7 @@ func (c *Client) do(ctx context.Context, call *apiCall) (*apiResult, error) {
 				return nil, failure // interrupted, and nothing to see through here
 			}
 		case out.status >= 200 && out.status < 300:
-			return &apiResult{status: out.status, body: out.body}, nil
+			return &apiResult{status: out.status, body: out.body, sent: out.sent, received: out.received}, nil
 		default:
 			apiErr := newAPIError(call.op, out.status, out.header.Get("Content-Type"), out.body, c.secrets(call))
 			if out.status == http.StatusNotFound && !call.rootCheck {
@@ -216,11 +222,12 @@ func (c *Client) attempt(ctx context.Context, call *apiCall, reqURL *url.URL, bo
 		c.logResponse(ctx, call, reqURL, out, attempt, time.Since(start))
 		return out
 	}
-	c.clock.observe(resp.Header.Get("Date"), time.Now())
+	received := time.Now()
+	c.clock.observeDate(resp.Header.Get("Date"), start, received)
 	defer resp.Body.Close()
 	limit := c.responseLimit()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
-	out := attemptOutcome{status: resp.StatusCode, header: resp.Header, body: data, wrote: true}
+	out := attemptOutcome{status: resp.StatusCode, header: resp.Header, body: data, wrote: true, sent: start, received: received}
 	switch {
 	case err != nil:
 		out.err = fmt.Errorf("reading the %s response: %w", resp.Status, err)
@@ -474,17 +481,35 @@ func (c *Client) secrets(call *apiCall) []string {
 
 // opError prefixes err with the operation, redacting any secret from its text.
 func (c *Client) opError(call *apiCall, err error) error {
-	return &operationError{op: call.op, err: err, redact: c.secrets(call)}
+	return &operationError{op: call.op, err: err, redact: c.secrets(call), ownText: c.ownText}
+}
+
+// redactError is err's text without secrets, for a log line.
+func (c *Client) redactError(call *apiCall, err error) string {
+	return redactSecretsOutside(err.Error(), c.secrets(call), ownSpans(c.ownText))
 }
 
 type operationError struct {
-	op     string
-	err    error
-	redact []string
+	op      string
+	err     error
+	redact  []string
+	ownText *regexp.Regexp
 }
 
 func (e *operationError) Error() string {
-	return redactSecrets(e.op+": "+e.err.Error(), e.redact)
+	// The operation is the client's own text throughout; what follows may quote a server.
+	wholly := func(s string) [][]int { return [][]int{{0, len(s)}} }
+	return redactSecretsOutside(e.op, e.redact, wholly) + ": " + redactSecretsOutside(e.err.Error(), e.redact, ownSpans(e.ownText))
+}
+
+// ownSpans finds the matches of ownText (none when nil).
+func ownSpans(ownText *regexp.Regexp) func(string) [][]int {
+	return func(s string) [][]int {
+		if ownText == nil {
+			return nil
+		}
+		return ownText.FindAllStringIndex(s, -1)
+	}
 }
 
 func (e *operationError) Unwrap() error { return e.err }
