@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -151,10 +152,13 @@ func (r *notificationPolicyRecipientResource) Schema(_ context.Context, _ resour
 					"policy, or an absolute `https` URL for a `WEBHOOK` policy; no white space. The form is checked " +
 					"at plan time; whether it fits the policy's channel is only known from Sequence, so a mismatch " +
 					"fails the apply with an error naming the policy and its channel. On `EMAIL` policies addresses " +
-					"are compared ignoring letter case, as Sequence does. Changing it **replaces** the resource.",
-				Required:      true,
-				Validators:    []validator.String{recipientFormValidator{}},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+					"are compared ignoring letter case, as Sequence does: a change of letter case alone in an e-mail " +
+					"address plans no change (the state keeps the spelling Sequence has). Any other change **replaces** " +
+					"the resource.",
+				Required:   true,
+				Validators: []validator.String{recipientFormValidator{}},
+				// keepPriorEmailSpelling runs first, so a case-only change plans nothing to replace.
+				PlanModifiers: []planmodifier.String{keepPriorEmailSpelling{}, stringplanmodifier.RequiresReplace()},
 			},
 		},
 	}
@@ -180,6 +184,49 @@ func (recipientFormValidator) ValidateString(_ context.Context, req validator.St
 	if problem := recipientFormProblem(req.ConfigValue.ValueString()); problem != "" {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid recipient", problem+".")
 	}
+}
+
+// keepPriorEmailSpelling plans the recipient in state when the configured one is the same e-mail
+// address in another letter case (Sequence compares e-mail recipients ignoring case), so that a
+// case-only change, or an import spelled differently from the configuration, plans nothing rather
+// than removing the address and adding it again. The policy's channel is not known at plan time,
+// but an e-mail address is never a webhook URL, so two e-mail-shaped values equal under e-mail
+// comparison are the same recipient on whichever channel. Terraform accepts a planned value equal
+// to the prior state in place of the configured one when both are non-null.
+type keepPriorEmailSpelling struct{}
+
+var _ planmodifier.String = keepPriorEmailSpelling{}
+
+func (keepPriorEmailSpelling) Description(context.Context) string {
+	return "keeps the recipient in state when the configured e-mail address differs from it only in letter case"
+}
+
+func (m keepPriorEmailSpelling) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (keepPriorEmailSpelling) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || req.StateValue.IsNull() || req.StateValue.IsUnknown() ||
+		req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.PlanValue.Equal(req.StateValue) {
+		return
+	}
+	// Moving to another policy sends the configured spelling to it.
+	var plannedPolicy, priorPolicy types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("policy_id"), &plannedPolicy)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("policy_id"), &priorPolicy)...)
+	if resp.Diagnostics.HasError() || plannedPolicy.IsUnknown() || !plannedPolicy.Equal(priorPolicy) {
+		return
+	}
+	configured, prior := req.ConfigValue.ValueString(), req.StateValue.ValueString()
+	if isEmailRecipient(configured) && isEmailRecipient(prior) &&
+		sequence.RecipientKey(sequence.ChannelEmail, configured) == sequence.RecipientKey(sequence.ChannelEmail, prior) {
+		resp.PlanValue = req.StateValue
+	}
+}
+
+// isEmailRecipient reports whether recipient is an e-mail address and cannot be a webhook URL.
+func isEmailRecipient(recipient string) bool {
+	return emailProblem(recipient) == "" && webhookURLProblem(recipient) != "" && !looksLikeURL(recipient)
 }
 
 func (r *notificationPolicyRecipientResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
