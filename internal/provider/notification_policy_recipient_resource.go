@@ -301,8 +301,23 @@ func (r *notificationPolicyRecipientResource) Read(ctx context.Context, req reso
 		return
 	}
 
+	importing, diags := req.Private.GetKey(ctx, importingKey)
+	resp.Diagnostics.Append(diags...)
 	policyID, recipient := state.PolicyID.ValueString(), state.Recipient.ValueString()
 	policy, err := client.GetNotificationPolicy(ctx, policyID)
+	// Without these the CLI only says "Cannot import non-existent remote object".
+	if sequence.NotFound(err) && len(importing) > 0 {
+		resp.Diagnostics.AddError("Cannot import notification policy recipient: no such policy",
+			fmt.Sprintf("Sequence has no notification policy with id %q (%s), so the recipient %q cannot be on it. "+
+				"The import id is the policy's id (a UUID), a slash, then the recipient. To list the ids of existing "+
+				"policies, use the sequence_notification_policies data source.", policyID, err, recipient))
+		return
+	}
+	if err == nil && len(importing) > 0 && !policy.HasRecipient(recipient) {
+		resp.Diagnostics.AddError("Cannot import notification policy recipient: not a recipient of the policy",
+			missingImportedRecipientDetail(policy, recipient))
+		return
+	}
 	if sequence.NotFound(err) {
 		tflog.Info(ctx, "notification policy no longer exists; removing its recipient from state", map[string]any{"policy_id": policyID})
 		resp.State.RemoveResource(ctx)
@@ -320,6 +335,25 @@ func (r *notificationPolicyRecipientResource) Read(ctx context.Context, req reso
 	// The configured spelling stays (Sequence compares e-mail addresses ignoring case).
 	state.ID = types.StringValue(notificationPolicyRecipientID(policyID, recipient))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	if len(importing) > 0 {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, nil)...) // imported: later reads are refreshes
+	}
+}
+
+// missingImportedRecipientDetail explains an import of a recipient its policy does not have. It
+// counts the policy's recipients rather than listing them: a webhook URL may carry a token.
+func missingImportedRecipientDetail(policy *sequence.NotificationPolicy, recipient string) string {
+	comparison := "e-mail addresses are compared ignoring letter case"
+	if policy.Channel != sequence.ChannelEmail {
+		comparison = "webhook URLs are compared exactly"
+	}
+	detail := fmt.Sprintf("Notification policy %q (%q, channel %s) has %d recipients, and %q is not one of them (%s).",
+		policy.ID, policy.Name, policy.Channel, len(policy.Recipients), recipient, comparison)
+	if problem := recipientProblem(policy.Channel, recipient); problem != "" {
+		detail += fmt.Sprintf(" It cannot be: %s.", problem)
+	}
+	return detail + " Check the policy id and the recipient's spelling, or add the recipient by applying the " +
+		"resource instead of importing it."
 }
 
 // Update is never called: both configurable attributes replace the resource.
@@ -384,4 +418,7 @@ func (r *notificationPolicyRecipientResource) ImportState(ctx context.Context, r
 		Recipient: types.StringValue(recipient),
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	// The Read that follows is the import's: a recipient it does not find is a wrong import id
+	// (the policy resource's importingKey mark, used the same way).
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, []byte("true"))...)
 }
