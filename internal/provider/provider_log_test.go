@@ -91,11 +91,18 @@ resource "sequence_notification_policy" "c" {
 		}
 	}
 
-	name := cliNameFromExecutable(w.cli)
-	if name == "" {
+	// Terraform is named with its version; OpenTofu without one, since the version it sends
+	// through the protocol is the Terraform version it is compatible with, not its own.
+	const home = `terraform-provider-sequence/test \(\+https://registry\.terraform\.io/providers/sequencehq/sequence; `
+	var want *regexp.Regexp
+	switch name := cliNameFromExecutable(w.cli); name {
+	case "Terraform":
+		want = regexp.MustCompile(`^` + home + `Terraform/` + regexp.QuoteMeta(strings.TrimPrefix(w.version(), "Terraform v")) + `\) ci-run/42$`)
+	case "OpenTofu":
+		want = regexp.MustCompile(`^` + home + `OpenTofu\) ci-run/42$`)
+	default:
 		t.Fatalf("cannot tell which CLI %s is", w.cli)
 	}
-	want := regexp.MustCompile(`^terraform-provider-sequence/test \(\+https://\S+; ` + name + `/\d+\.\d+\.\d+[^)]*\) ci-run/42$`)
 	mu.Lock()
 	defer mu.Unlock()
 	if len(agents) == 0 {
