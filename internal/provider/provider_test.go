@@ -220,9 +220,9 @@ provider "sequence" {
   client_secret = "wrong-secret-value"
 }
 `, srv.URL) + testAccEmailPolicy,
-			ExpectError: errorPattern("Cannot create notification policy", "401 Unauthorized",
+			ExpectError: errorPattern("Cannot create notification policy", "401 Unauthorized: missing or invalid API credentials.",
 				"Production and sandbox have separate API clients", "check that the endpoint",
-				"is the environment the API client was created in"),
+				"is the environment the API client was created in."),
 		}},
 	})
 }
