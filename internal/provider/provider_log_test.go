@@ -65,7 +65,7 @@ resource "sequence_notification_policy" "c" {
 		switch {
 		case strings.Contains(line, "Sequence API request:"):
 			requestLines++
-			for _, field := range []string{"@module=sequence", "tf_req_id=", "tf_rpc=", "tf_resource_type=sequence_notification_policy", "path=/api/notifications/policies"} {
+			for _, field := range []string{"@module=sequence.sequence ", "tf_req_id=", "tf_rpc=", "tf_resource_type=sequence_notification_policy", "path=/api/notifications/policies"} {
 				if !strings.Contains(line, field) {
 					t.Errorf("request line lacks %q: %s", field, line)
 				}
@@ -73,8 +73,8 @@ resource "sequence_notification_policy" "c" {
 		case strings.Contains(line, "Waiting for the client-side rate limit (requests_per_minute):"):
 			waitLines++
 			if !regexp.MustCompile(`wait_ms=\d+`).MatchString(line) || !strings.Contains(line, "requests_per_minute=600") ||
-				!strings.Contains(line, "tf_req_id=") {
-				t.Errorf("limiter line lacks wait_ms, the limit or tf_req_id: %s", line)
+				!strings.Contains(line, "tf_req_id=") || !strings.Contains(line, "@module=sequence.sequence ") {
+				t.Errorf("limiter line lacks wait_ms, the limit, tf_req_id or @module: %s", line)
 			}
 		}
 	}
