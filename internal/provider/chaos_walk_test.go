@@ -60,13 +60,6 @@ type chaosPolicy struct {
 	wantSecret string
 }
 
-func (p *chaosPolicy) clone() *chaosPolicy {
-	c := *p
-	c.recipients = slices.Clone(p.recipients)
-	c.types = slices.Clone(p.types)
-	return &c
-}
-
 // chaosWalk is the walk's state: the configuration it wants and what it did to the dashboard.
 type chaosWalk struct {
 	t         *testing.T

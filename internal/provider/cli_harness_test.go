@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
 )
 
 // Some acceptance tests need what terraform-plugin-testing cannot express: several working

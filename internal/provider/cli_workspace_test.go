@@ -229,7 +229,7 @@ func serveProviderForReattach(t *testing.T, factory func() tfprotov6.ProviderSer
 
 // version is the first line of `<cli> version`.
 func (w *cliWorkspace) version() string {
-	out, err := exec.Command(w.cli, "version").Output()
+	out, err := exec.CommandContext(context.Background(), w.cli, "version").Output()
 	if err != nil {
 		w.t.Fatalf("%s version: %v", w.cli, err)
 	}
