@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -36,4 +38,22 @@ func (r *notificationPolicyResource) importedNotificationPolicyID(ctx context.Co
 		return "", diags
 	}
 	return policy.ID, diags
+}
+
+// uuidPattern is the form of the ids Sequence assigns to policies.
+var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// missingImportIDDetail explains an import of an id Sequence does not have (cause is its answer):
+// how to import by name instead, naming the exact form when the id looks like a name rather than
+// a UUID, and how to list the ids.
+func missingImportIDDetail(id string, cause error) string {
+	byName := "To import by name, use `" + importByNamePrefix + "<exact name>` as the import id."
+	if !uuidPattern.MatchString(id) {
+		byName = fmt.Sprintf("%q does not look like a policy id; if it is the policy's name, import it by name with "+
+			"the import id `%s%s`.", id, importByNamePrefix, id)
+	}
+	return fmt.Sprintf("Sequence has no notification policy with id %q (%s). Import takes the policy's id (a UUID), "+
+		"or `%s<exact name>` for the policy of that name. %s To list the ids of existing policies, use the "+
+		"sequence_notification_policies data source (its ids and policies attributes), or the "+
+		"sequence_notification_policy data source to look one up by name.", id, cause, importByNamePrefix, byName)
 }

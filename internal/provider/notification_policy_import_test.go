@@ -13,6 +13,7 @@ const missingPolicyID = "00000000-0000-4000-8000-000000000000"
 
 var missingPolicyImportError = errorPattern("Cannot import notification policy: no policy with this id",
 	`Sequence has no notification policy with id "`+missingPolicyID+`"`, "Import takes the policy's id",
+	"or `name=<exact name>` for the policy of that name", "To import by name, use `name=<exact name>`",
 	"use the sequence_notification_policies data source (its ids and policies attributes)")
 
 // Importing an id Sequence does not have is the provider's own error, naming the id and how to
@@ -54,6 +55,33 @@ import {
 	if n := len(srv.Policies()); n != 0 {
 		t.Errorf("%d policies exist after failed imports", n)
 	}
+}
+
+// Importing a policy by its bare name gets the missing-id error, which points at the name= form
+// with the name given, ready to paste.
+func TestAccNotificationPolicy_importOfNameSuggestsTheNameForm(t *testing.T) {
+	srv := sequencetest.NewServer(t)
+	srv.InsertPolicy(sequencetest.Policy{Name: "Invoices to finance", Channel: "EMAIL", Recipients: []string{"ops@example.com"}})
+	config := policyConfig(srv, `
+  name       = "Invoices to finance"
+  channel    = "EMAIL"
+  recipients = ["ops@example.com"]
+`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: testAccProviderConfig(srv) + "data \"sequence_notification_policies\" \"all\" {}\n"},
+			{
+				Config:        config,
+				ResourceName:  policyAddr,
+				ImportState:   true,
+				ImportStateId: "Invoices to finance",
+				ExpectError: errorPattern("Cannot import notification policy: no policy with this id",
+					`"Invoices to finance" does not look like a policy id`, "import it by name with the import id",
+					"`name=Invoices to finance`"),
+			},
+		},
+	})
 }
 
 // The import's mark is gone once the import has read the policy: a policy imported and later

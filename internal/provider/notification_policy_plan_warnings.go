@@ -58,6 +58,12 @@ func planWarnings(ctx context.Context, req resource.ModifyPlanRequest, resp *res
 			"create of the new one, unless this resource sets lifecycle { create_before_destroy = true }, which " +
 			"creates the new policy first (Terraform does not tell the provider whether it is set, so this warning " +
 			"shows either way)."}
+		if !plan.Channel.IsUnknown() && plan.Channel.ValueString() != sequence.ChannelWebhook {
+			// No new webhook policy takes over: the gap never closes.
+			consequences = []string{fmt.Sprintf("The new policy has channel %s, so webhook deliveries to the current "+
+				"recipients stop for good when the old policy is deleted; create_before_destroy does not change that. "+
+				"If anything still relies on these webhooks, keep a WEBHOOK policy for them.", plan.Channel.ValueString())}
+		}
 		if configSecret.IsNull() && configWriteOnly.IsNull() && plan.Channel.ValueString() == sequence.ChannelWebhook {
 			consequences = append(consequences, "Sequence generates a new webhook secret for the new policy, so "+
 				"receivers that verify the Sequence-Signature header with the current secret reject deliveries until "+

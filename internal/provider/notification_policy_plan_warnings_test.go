@@ -19,6 +19,7 @@ const (
 	replacementWarning = "Warning: Webhook notification policy will be replaced"
 	secretConsequence  = "Sequence generates a new webhook secret for the new policy"
 	gapConsequence     = "Deliveries to its recipients stop between the delete of the old policy and the create of the new one, unless this resource sets lifecycle { create_before_destroy = true }"
+	endConsequence     = "The new policy has channel EMAIL, so webhook deliveries to the current recipients stop for good when the old policy is deleted"
 )
 
 // planWarningPolicies renders three policies; each argument is the body of one.
@@ -49,7 +50,8 @@ const (
 	generatedMoved = `  name = "generated (renamed)"; channel = "WEBHOOK"; recipients = ["https://hooks.example.com/generated"]`
 	suppliedHook   = `  name = "supplied"; channel = "WEBHOOK"; recipients = ["https://hooks.example.com/supplied"]
   webhook_secret = "whsec_supplied_by_the_user_0123456789"`
-	suppliedMoved = `  name = "supplied (renamed)"; channel = "WEBHOOK"; recipients = ["https://hooks.example.com/supplied"]
+	generatedEmail = `  name = "generated"; channel = "EMAIL"; recipients = ["ops@example.com"]`
+	suppliedMoved  = `  name = "supplied (renamed)"; channel = "WEBHOOK"; recipients = ["https://hooks.example.com/supplied"]
   webhook_secret = "whsec_supplied_by_the_user_0123456789"`
 )
 
@@ -115,6 +117,14 @@ func TestAccNotificationPolicy_planWarnings(t *testing.T) {
 	has("rename of a supplied-secret webhook", out, replacementWarning, "with sequence_notification_policy.supplied",
 		`Policy "supplied" (id `, gapConsequence)
 	noneOf("rename of a supplied-secret webhook", out, secretConsequence)
+
+	// A change of channel to EMAIL ends webhook deliveries for good, not only between the delete
+	// and the create.
+	config(typesAll, generatedEmail, suppliedHook)
+	out = w.out("plan")
+	has("webhook to e-mail", out, replacementWarning, "with sequence_notification_policy.generated",
+		`Policy "generated" (id `, "is a WEBHOOK policy, and this plan replaces it", endConsequence)
+	noneOf("webhook to e-mail", out, gapConsequence, secretConsequence)
 
 	// An e-mail policy's replacement delivers nothing in between that a warning could save.
 	config(typesRenamed, generatedHook, suppliedHook)

@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -151,10 +152,13 @@ func (r *notificationPolicyRecipientResource) Schema(_ context.Context, _ resour
 					"policy, or an absolute `https` URL for a `WEBHOOK` policy; no white space. The form is checked " +
 					"at plan time; whether it fits the policy's channel is only known from Sequence, so a mismatch " +
 					"fails the apply with an error naming the policy and its channel. On `EMAIL` policies addresses " +
-					"are compared ignoring letter case, as Sequence does. Changing it **replaces** the resource.",
-				Required:      true,
-				Validators:    []validator.String{recipientFormValidator{}},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+					"are compared ignoring letter case, as Sequence does: a change of letter case alone in an e-mail " +
+					"address plans no change (the state keeps the spelling Sequence has). Any other change **replaces** " +
+					"the resource.",
+				Required:   true,
+				Validators: []validator.String{recipientFormValidator{}},
+				// keepPriorEmailSpelling runs first, so a case-only change plans nothing to replace.
+				PlanModifiers: []planmodifier.String{keepPriorEmailSpelling{}, stringplanmodifier.RequiresReplace()},
 			},
 		},
 	}
@@ -180,6 +184,49 @@ func (recipientFormValidator) ValidateString(_ context.Context, req validator.St
 	if problem := recipientFormProblem(req.ConfigValue.ValueString()); problem != "" {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid recipient", problem+".")
 	}
+}
+
+// keepPriorEmailSpelling plans the recipient in state when the configured one is the same e-mail
+// address in another letter case (Sequence compares e-mail recipients ignoring case), so that a
+// case-only change, or an import spelled differently from the configuration, plans nothing rather
+// than removing the address and adding it again. The policy's channel is not known at plan time,
+// but an e-mail address is never a webhook URL, so two e-mail-shaped values equal under e-mail
+// comparison are the same recipient on whichever channel. Terraform accepts a planned value equal
+// to the prior state in place of the configured one when both are non-null.
+type keepPriorEmailSpelling struct{}
+
+var _ planmodifier.String = keepPriorEmailSpelling{}
+
+func (keepPriorEmailSpelling) Description(context.Context) string {
+	return "keeps the recipient in state when the configured e-mail address differs from it only in letter case"
+}
+
+func (m keepPriorEmailSpelling) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (keepPriorEmailSpelling) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || req.StateValue.IsNull() || req.StateValue.IsUnknown() ||
+		req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.PlanValue.Equal(req.StateValue) {
+		return
+	}
+	// Moving to another policy sends the configured spelling to it.
+	var plannedPolicy, priorPolicy types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("policy_id"), &plannedPolicy)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("policy_id"), &priorPolicy)...)
+	if resp.Diagnostics.HasError() || plannedPolicy.IsUnknown() || !plannedPolicy.Equal(priorPolicy) {
+		return
+	}
+	configured, prior := req.ConfigValue.ValueString(), req.StateValue.ValueString()
+	if isEmailRecipient(configured) && isEmailRecipient(prior) &&
+		sequence.RecipientKey(sequence.ChannelEmail, configured) == sequence.RecipientKey(sequence.ChannelEmail, prior) {
+		resp.PlanValue = req.StateValue
+	}
+}
+
+// isEmailRecipient reports whether recipient is an e-mail address and cannot be a webhook URL.
+func isEmailRecipient(recipient string) bool {
+	return emailProblem(recipient) == "" && webhookURLProblem(recipient) != "" && !looksLikeURL(recipient)
 }
 
 func (r *notificationPolicyRecipientResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -254,8 +301,23 @@ func (r *notificationPolicyRecipientResource) Read(ctx context.Context, req reso
 		return
 	}
 
+	importing, diags := req.Private.GetKey(ctx, importingKey)
+	resp.Diagnostics.Append(diags...)
 	policyID, recipient := state.PolicyID.ValueString(), state.Recipient.ValueString()
 	policy, err := client.GetNotificationPolicy(ctx, policyID)
+	// Without these the CLI only says "Cannot import non-existent remote object".
+	if sequence.NotFound(err) && len(importing) > 0 {
+		resp.Diagnostics.AddError("Cannot import notification policy recipient: no such policy",
+			fmt.Sprintf("Sequence has no notification policy with id %q (%s), so the recipient %q cannot be on it. "+
+				"The import id is the policy's id (a UUID), a slash, then the recipient. To list the ids of existing "+
+				"policies, use the sequence_notification_policies data source.", policyID, err, recipient))
+		return
+	}
+	if err == nil && len(importing) > 0 && !policy.HasRecipient(recipient) {
+		resp.Diagnostics.AddError("Cannot import notification policy recipient: not a recipient of the policy",
+			missingImportedRecipientDetail(policy, recipient))
+		return
+	}
 	if sequence.NotFound(err) {
 		tflog.Info(ctx, "notification policy no longer exists; removing its recipient from state", map[string]any{"policy_id": policyID})
 		resp.State.RemoveResource(ctx)
@@ -273,6 +335,25 @@ func (r *notificationPolicyRecipientResource) Read(ctx context.Context, req reso
 	// The configured spelling stays (Sequence compares e-mail addresses ignoring case).
 	state.ID = types.StringValue(notificationPolicyRecipientID(policyID, recipient))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	if len(importing) > 0 {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, nil)...) // imported: later reads are refreshes
+	}
+}
+
+// missingImportedRecipientDetail explains an import of a recipient its policy does not have. It
+// counts the policy's recipients rather than listing them: a webhook URL may carry a token.
+func missingImportedRecipientDetail(policy *sequence.NotificationPolicy, recipient string) string {
+	comparison := "e-mail addresses are compared ignoring letter case"
+	if policy.Channel != sequence.ChannelEmail {
+		comparison = "webhook URLs are compared exactly"
+	}
+	detail := fmt.Sprintf("Notification policy %q (%q, channel %s) has %d recipients, and %q is not one of them (%s).",
+		policy.ID, policy.Name, policy.Channel, len(policy.Recipients), recipient, comparison)
+	if problem := recipientProblem(policy.Channel, recipient); problem != "" {
+		detail += fmt.Sprintf(" It cannot be: %s.", problem)
+	}
+	return detail + " Check the policy id and the recipient's spelling, or add the recipient by applying the " +
+		"resource instead of importing it."
 }
 
 // Update is never called: both configurable attributes replace the resource.
@@ -337,4 +418,7 @@ func (r *notificationPolicyRecipientResource) ImportState(ctx context.Context, r
 		Recipient: types.StringValue(recipient),
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	// The Read that follows is the import's: a recipient it does not find is a wrong import id
+	// (the policy resource's importingKey mark, used the same way).
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, []byte("true"))...)
 }

@@ -1,12 +1,18 @@
 package provider
 
 import (
+	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -150,6 +156,163 @@ func TestAccNotificationPolicyRecipient_emailMatchedIgnoringCase(t *testing.T) {
 			},
 		},
 	})
+}
+
+// A change of letter case alone in an e-mail recipient is no change for Sequence: the plan is
+// empty (no removal and re-adding of the address, which would fail for a policy's last
+// recipient), no request is sent, and the state keeps the spelling Sequence was sent.
+func TestAccNotificationPolicyRecipient_emailCaseChangeIsNoChange(t *testing.T) {
+	srv := sequencetest.NewServer(t)
+	config := func(spelling string) string {
+		return sharedPolicyConfig(srv, "EMAIL", "finance@example.com",
+			recipientBlock("test", "sequence_notification_policy.test.id", spelling))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkNoPolicies(srv),
+		Steps: []resource.TestStep{
+			{Config: config("Team-A@Example.com")},
+			{
+				PreConfig: srv.ResetRequests,
+				Config:    config("team-a@example.com"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(recipientAddr, plancheck.ResourceActionNoop),
+					plancheck.ExpectEmptyPlan(),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{recipientStateValue("recipient", knownvalue.StringExact("Team-A@Example.com"))},
+				Check: resource.ComposeTestCheckFunc(
+					expectAPIChanges(srv),
+					checkEmulatorRecipients(srv, "finance@example.com", "Team-A@Example.com"),
+				),
+			},
+			{Config: config("team-a@example.com"), PlanOnly: true},
+		},
+	})
+}
+
+// A webhook URL is compared exactly: a change of letter case in it is another recipient, and
+// the resource is replaced (the new URL added, the old one removed).
+func TestAccNotificationPolicyRecipient_webhookCaseChangeReplaces(t *testing.T) {
+	srv := sequencetest.NewServer(t)
+	const own = "https://finance.example.com/sequence"
+	config := func(url string) string {
+		return sharedPolicyConfig(srv, "WEBHOOK", own, recipientBlock("test", "sequence_notification_policy.test.id", url))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkNoPolicies(srv),
+		Steps: []resource.TestStep{
+			{Config: config("https://hooks.example.com/Team-A")},
+			{
+				Config: config("https://hooks.example.com/team-a"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(recipientAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check: checkEmulatorRecipients(srv, own, "https://hooks.example.com/team-a"),
+			},
+		},
+	})
+}
+
+// Importing an e-mail recipient spelled differently from the configuration plans no change, with
+// an import block or with terraform import.
+func TestAccNotificationPolicyRecipient_importInOtherCaseIsNoChange(t *testing.T) {
+	srv := sequencetest.NewServer(t)
+	policy := srv.InsertPolicy(sequencetest.Policy{Name: "p", Channel: "EMAIL", Recipients: []string{"finance@example.com", "ops@example.com"}})
+	config := testAccProviderConfig(srv) + recipientBlock("test", fmt.Sprintf("%q", policy.ID), "ops@example.com")
+	importID := policy.ID + "/OPS@EXAMPLE.COM"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkEmulatorRecipients(srv, "finance@example.com"),
+		Steps: []resource.TestStep{
+			{
+				Config:          config,
+				ResourceName:    recipientAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId:   importID,
+				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(recipientAddr, plancheck.ResourceActionNoop),
+				}},
+			},
+			{
+				Config:             config,
+				ResourceName:       recipientAddr,
+				ImportState:        true,
+				ImportStateId:      importID,
+				ImportStatePersist: true,
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if got := states[0].Attributes["recipient"]; got != "OPS@EXAMPLE.COM" {
+						return fmt.Errorf("imported recipient = %q, want the import id's spelling", got)
+					}
+					return nil
+				},
+			},
+			{
+				PreConfig:        srv.ResetRequests,
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            expectAPIChanges(srv),
+			},
+		},
+	})
+}
+
+// keepPriorEmailSpelling keeps the prior spelling only for the same e-mail address on the same
+// policy; anything else is planned as configured (and replaces the resource).
+func TestKeepPriorEmailSpelling(t *testing.T) {
+	ctx := context.Background()
+	var schemaResp fwresource.SchemaResponse
+	NewNotificationPolicyRecipientResource().Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
+	objectType := schemaResp.Schema.Type().TerraformType(ctx)
+	object := func(policyID, recipient any) tftypes.Value {
+		return tftypes.NewValue(objectType, map[string]tftypes.Value{
+			"id":        tftypes.NewValue(tftypes.String, nil),
+			"policy_id": tftypes.NewValue(tftypes.String, policyID),
+			"recipient": tftypes.NewValue(tftypes.String, recipient),
+		})
+	}
+	for _, tc := range []struct {
+		name               string
+		priorPolicy, prior string
+		plannedPolicy      any // string, or tftypes.UnknownValue
+		configured         string
+		wantPrior          bool
+	}{
+		{"case-only e-mail change", "p1", "Team-A@Example.com", "p1", "team-a@example.com", true},
+		{"Unicode case folding", "p1", "straße@example.com", "p1", "STRASSE@example.com", false},
+		{"another address", "p1", "a@example.com", "p1", "b@example.com", false},
+		{"webhook URL case change", "p1", "https://hooks.example.com/A", "p1", "https://hooks.example.com/a", false},
+		{"webhook URL host case change", "p1", "https://Hooks.example.com/a", "p1", "https://hooks.example.com/a", false},
+		{"another policy", "p1", "Ops@example.com", "p2", "ops@example.com", false},
+		{"policy not known yet", "p1", "Ops@example.com", tftypes.UnknownValue, "ops@example.com", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			state := tfsdk.State{Schema: schemaResp.Schema, Raw: object(tc.priorPolicy, tc.prior)}
+			plan := tfsdk.Plan{Schema: schemaResp.Schema, Raw: object(tc.plannedPolicy, tc.configured)}
+			req := planmodifier.StringRequest{
+				Path:        path.Root("recipient"),
+				State:       state,
+				Plan:        plan,
+				Config:      tfsdk.Config{Schema: schemaResp.Schema, Raw: plan.Raw},
+				StateValue:  types.StringValue(tc.prior),
+				PlanValue:   types.StringValue(tc.configured),
+				ConfigValue: types.StringValue(tc.configured),
+			}
+			resp := planmodifier.StringResponse{PlanValue: req.PlanValue}
+			keepPriorEmailSpelling{}.PlanModifyString(ctx, req, &resp)
+			if resp.Diagnostics.HasError() {
+				t.Fatalf("diagnostics: %v", resp.Diagnostics)
+			}
+			want := tc.configured
+			if tc.wantPrior {
+				want = tc.prior
+			}
+			if got := resp.PlanValue.ValueString(); got != want {
+				t.Errorf("planned %q, want %q", got, want)
+			}
+		})
+	}
 }
 
 func mustUpdatePolicy(srv *sequencetest.Server, id string, change func(*sequencetest.Policy)) {
@@ -361,17 +524,80 @@ func TestAccNotificationPolicyRecipient_importIDChecked(t *testing.T) {
 			ExpectError: errorPattern("Invalid import id for a notification policy recipient", tc.want),
 		})
 	}
-	// A well-formed id of a recipient that is not on the policy imports nothing.
-	steps = append(steps, resource.TestStep{
-		Config: config, ResourceName: recipientAddr, ImportState: true, ImportStateId: existing.ID + "/nobody@example.com",
-		ExpectError: regexp.MustCompile(`(?i)cannot import non-existent remote object`),
-	})
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
 	for _, r := range srv.Requests() {
 		if r.Method != "GET" {
 			t.Errorf("import sent %s %s", r.Method, r.Path)
 		}
 	}
+}
+
+// A well-formed import id of a recipient that is not on its policy, or of a policy Sequence does
+// not have, imports nothing and fails with the provider's own error naming the policy, the
+// recipient and what Sequence has (not the CLI's "Cannot import non-existent remote object"),
+// with terraform import and with an import block.
+func TestAccNotificationPolicyRecipient_importOfMissingRecipientSaysWhatWasFound(t *testing.T) {
+	srv := sequencetest.NewServer(t)
+	existing := srv.InsertPolicy(sequencetest.Policy{Name: "invoices", Channel: "EMAIL", Recipients: []string{"ops@example.com", "finance@example.com"}})
+	config := testAccProviderConfig(srv) + recipientBlock("test", fmt.Sprintf("%q", existing.ID), "nobody@example.com")
+	notOnPolicy := errorPattern("Cannot import notification policy recipient: not a recipient of the policy",
+		fmt.Sprintf(`Notification policy %q ("invoices", channel EMAIL) has 2 recipients`, existing.ID),
+		`"nobody@example.com" is not one of them`)
+	noPolicy := errorPattern("Cannot import notification policy recipient: no such policy",
+		fmt.Sprintf(`Sequence has no notification policy with id %q`, missingPolicyID),
+		`recipient "ops@example.com" cannot be on it`)
+	importBlock := func(id string) string {
+		return fmt.Sprintf("import {\n  to = %s\n  id = %q\n}\n", recipientAddr, id)
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config, ResourceName: recipientAddr, ImportState: true, ImportStateId: existing.ID + "/nobody@example.com",
+				ExpectError: notOnPolicy,
+			},
+			{Config: config + importBlock(existing.ID+"/nobody@example.com"), ExpectError: notOnPolicy},
+			{
+				Config: config, ResourceName: recipientAddr, ImportState: true, ImportStateId: missingPolicyID + "/ops@example.com",
+				ExpectError: noPolicy,
+			},
+			{Config: config + importBlock(missingPolicyID+"/ops@example.com"), ExpectError: noPolicy},
+		},
+	})
+	for _, r := range srv.Requests() {
+		if r.Method != "GET" {
+			t.Errorf("import sent %s %s", r.Method, r.Path)
+		}
+	}
+}
+
+// The import's mark is gone once the import has read the recipient: one removed outside
+// Terraform later is dropped from state on refresh and added again, as any other.
+func TestAccNotificationPolicyRecipient_importedRecipientRemovedLaterIsAddedAgain(t *testing.T) {
+	srv := sequencetest.NewServer(t)
+	existing := srv.InsertPolicy(sequencetest.Policy{Name: "invoices", Channel: "EMAIL", Recipients: []string{"ops@example.com", "finance@example.com"}})
+	config := testAccProviderConfig(srv) + recipientBlock("test", fmt.Sprintf("%q", existing.ID), "ops@example.com")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkEmulatorRecipients(srv, "finance@example.com"),
+		Steps: []resource.TestStep{
+			{
+				Config: config, ResourceName: recipientAddr, ImportState: true, ImportStatePersist: true,
+				ImportStateId: existing.ID + "/ops@example.com",
+			},
+			{
+				PreConfig: func() {
+					mustUpdatePolicy(srv, existing.ID, func(p *sequencetest.Policy) { p.Recipients = []string{"finance@example.com"} })
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(recipientAddr, plancheck.ResourceActionCreate),
+				}},
+				Check: checkEmulatorRecipients(srv, "finance@example.com", "ops@example.com"),
+			},
+		},
+	})
 }
 
 func TestParseNotificationPolicyRecipientID(t *testing.T) {

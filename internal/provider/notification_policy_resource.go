@@ -396,10 +396,7 @@ func (r *notificationPolicyResource) Read(ctx context.Context, req resource.Read
 	if sequence.NotFound(err) && len(importing) > 0 {
 		// Without this the CLI only says "Cannot import non-existent remote object".
 		resp.Diagnostics.AddError("Cannot import notification policy: no policy with this id",
-			fmt.Sprintf("Sequence has no notification policy with id %q (%s). Import takes the policy's id (a UUID), "+
-				"not its name. To list the ids of existing policies, use the sequence_notification_policies data source "+
-				"(its ids and policies attributes), or the sequence_notification_policy data source to look one up by name.",
-				prior.ID.ValueString(), err))
+			missingImportIDDetail(prior.ID.ValueString(), err))
 		return
 	}
 	if sequence.NotFound(err) {

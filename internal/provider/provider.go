@@ -320,17 +320,22 @@ func endpointErrorDetail(source string, err error) string {
 // envAppendUserAgent is the variable HashiCorp's providers read to add to their User-Agent.
 const envAppendUserAgent = "TF_APPEND_USER_AGENT"
 
-// userAgent identifies the provider and, when known, the CLI and version running it, plus
-// whatever TF_APPEND_USER_AGENT adds. cliName is "Terraform", "OpenTofu", or "" when the
-// provider cannot tell; the protocol only gives the version, and OpenTofu sends its own there, so
-// an unknown CLI is not called Terraform.
+// userAgent identifies the provider and, as far as it is known, the CLI running it, plus
+// whatever TF_APPEND_USER_AGENT adds. cliName is "Terraform", "OpenTofu", or "" when the provider
+// cannot tell. cliVersion is the TerraformVersion the protocol carries: Terraform's own version,
+// but under OpenTofu the Terraform version whose provider features OpenTofu supports (1.13.0 for
+// OpenTofu 1.12.6), so OpenTofu is named without a version, and under an unknown CLI the number
+// is labelled as what it is rather than as the CLI's version.
 func userAgent(providerVersion, cliName, cliVersion, appended string) string {
 	const home = "+https://registry.terraform.io/providers/sequencehq/sequence"
 	ua := "terraform-provider-sequence/" + providerVersion + " (" + home
-	if cliVersion != "" {
-		if cliName == "" {
-			cliName = "CLI"
-		}
+	switch {
+	case cliName == "OpenTofu":
+		ua += "; OpenTofu"
+	case cliVersion == "":
+	case cliName == "":
+		ua += "; Terraform-compatible/" + cliVersion
+	default:
 		ua += "; " + cliName + "/" + cliVersion
 	}
 	ua += ")"

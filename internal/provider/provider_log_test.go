@@ -65,7 +65,7 @@ resource "sequence_notification_policy" "c" {
 		switch {
 		case strings.Contains(line, "Sequence API request:"):
 			requestLines++
-			for _, field := range []string{"@module=sequence", "tf_req_id=", "tf_rpc=", "tf_resource_type=sequence_notification_policy", "path=/api/notifications/policies"} {
+			for _, field := range []string{"@module=sequence.sequence ", "tf_req_id=", "tf_rpc=", "tf_resource_type=sequence_notification_policy", "path=/api/notifications/policies"} {
 				if !strings.Contains(line, field) {
 					t.Errorf("request line lacks %q: %s", field, line)
 				}
@@ -73,8 +73,8 @@ resource "sequence_notification_policy" "c" {
 		case strings.Contains(line, "Waiting for the client-side rate limit (requests_per_minute):"):
 			waitLines++
 			if !regexp.MustCompile(`wait_ms=\d+`).MatchString(line) || !strings.Contains(line, "requests_per_minute=600") ||
-				!strings.Contains(line, "tf_req_id=") {
-				t.Errorf("limiter line lacks wait_ms, the limit or tf_req_id: %s", line)
+				!strings.Contains(line, "tf_req_id=") || !strings.Contains(line, "@module=sequence.sequence ") {
+				t.Errorf("limiter line lacks wait_ms, the limit, tf_req_id or @module: %s", line)
 			}
 		}
 	}
@@ -91,11 +91,18 @@ resource "sequence_notification_policy" "c" {
 		}
 	}
 
-	name := cliNameFromExecutable(w.cli)
-	if name == "" {
+	// Terraform is named with its version; OpenTofu without one, since the version it sends
+	// through the protocol is the Terraform version it is compatible with, not its own.
+	const home = `terraform-provider-sequence/test \(\+https://registry\.terraform\.io/providers/sequencehq/sequence; `
+	var want *regexp.Regexp
+	switch name := cliNameFromExecutable(w.cli); name {
+	case "Terraform":
+		want = regexp.MustCompile(`^` + home + `Terraform/` + regexp.QuoteMeta(strings.TrimPrefix(w.version(), "Terraform v")) + `\) ci-run/42$`)
+	case "OpenTofu":
+		want = regexp.MustCompile(`^` + home + `OpenTofu\) ci-run/42$`)
+	default:
 		t.Fatalf("cannot tell which CLI %s is", w.cli)
 	}
-	want := regexp.MustCompile(`^terraform-provider-sequence/test \(\+https://\S+; ` + name + `/\d+\.\d+\.\d+[^)]*\) ci-run/42$`)
 	mu.Lock()
 	defer mu.Unlock()
 	if len(agents) == 0 {

@@ -220,9 +220,9 @@ provider "sequence" {
   client_secret = "wrong-secret-value"
 }
 `, srv.URL) + testAccEmailPolicy,
-			ExpectError: errorPattern("Cannot create notification policy", "401 Unauthorized",
+			ExpectError: errorPattern("Cannot create notification policy", "401 Unauthorized: missing or invalid API credentials.",
 				"Production and sandbox have separate API clients", "check that the endpoint",
-				"is the environment the API client was created in"),
+				"is the environment the API client was created in."),
 		}},
 	})
 }
@@ -247,8 +247,9 @@ func TestAccProvider_userAgent(t *testing.T) {
 			Check: func(*terraform.State) error {
 				mu.Lock()
 				defer mu.Unlock()
-				// In-process, the provider's parent is the test runner, not the CLI: no CLI name.
-				want := regexp.MustCompile(`^terraform-provider-sequence/test \(\+https://\S+; CLI/\d+\.\d+\.\d+[^)]*\)$`)
+				// In-process, the provider's parent is the test runner, not the CLI: no CLI name,
+				// and the version the protocol reports is labelled as a Terraform-compatible one.
+				want := regexp.MustCompile(`^terraform-provider-sequence/test \(\+https://registry\.terraform\.io/providers/sequencehq/sequence; Terraform-compatible/\d+\.\d+\.\d+\)$`)
 				for agent := range agents {
 					if !want.MatchString(agent) {
 						return fmt.Errorf("User-Agent %q does not match %s", agent, want)
@@ -488,9 +489,14 @@ func TestUserAgent(t *testing.T) {
 	const home = "+https://registry.terraform.io/providers/sequencehq/sequence"
 	cases := []struct{ name, cli, version, appended, want string }{
 		{"Terraform", "Terraform", "1.8.5", "", "terraform-provider-sequence/1.2.3 (" + home + "; Terraform/1.8.5)"},
-		{"OpenTofu is not called Terraform", "OpenTofu", "1.12.6", "", "terraform-provider-sequence/1.2.3 (" + home + "; OpenTofu/1.12.6)"},
-		{"an unknown CLI is not called Terraform", "", "1.12.6", "", "terraform-provider-sequence/1.2.3 (" + home + "; CLI/1.12.6)"},
+		// OpenTofu sends the Terraform version whose provider features it supports (1.13.0 for
+		// OpenTofu 1.12.6), not its own: no version is claimed for it.
+		{"OpenTofu is not given the version it reports for Terraform", "OpenTofu", "1.13.0", "",
+			"terraform-provider-sequence/1.2.3 (" + home + "; OpenTofu)"},
+		{"an unknown CLI is not called Terraform, and its version is labelled", "", "1.13.0", "",
+			"terraform-provider-sequence/1.2.3 (" + home + "; Terraform-compatible/1.13.0)"},
 		{"no version", "Terraform", "", "", "terraform-provider-sequence/1.2.3 (" + home + ")"},
+		{"OpenTofu without a version", "OpenTofu", "", "", "terraform-provider-sequence/1.2.3 (" + home + "; OpenTofu)"},
 		{"TF_APPEND_USER_AGENT is appended", "Terraform", "1.8.5", " ci-run/42 team/billing ",
 			"terraform-provider-sequence/1.2.3 (" + home + "; Terraform/1.8.5) ci-run/42 team/billing"},
 	}

@@ -50,33 +50,46 @@ func (e *APIError) Error() string {
 		b.WriteString(": ")
 	}
 	b.WriteString(strconv.Itoa(e.StatusCode))
-	if text := http.StatusText(e.StatusCode); text != "" {
+	text := http.StatusText(e.StatusCode)
+	if text != "" {
 		b.WriteString(" " + text)
 	}
-	if detail := e.detail(); detail != "" {
+	if detail := e.detail(text); detail != "" {
 		b.WriteString(": " + detail)
 	}
 	if e.StatusCode == http.StatusUnauthorized {
-		b.WriteString(unauthorizedHint)
+		if !strings.HasSuffix(b.String(), ".") {
+			b.WriteString(".")
+		}
+		b.WriteString(" " + unauthorizedHint)
 	}
 	return b.String()
 }
 
 // unauthorizedHint follows a 401: the usual cause is a sandbox API client used against
 // production or the other way round.
-const unauthorizedHint = ". Sequence refused the client id and secret. Production and sandbox have separate API " +
+const unauthorizedHint = "Sequence refused the client id and secret. Production and sandbox have separate API " +
 	"clients, and each environment refuses the other's credentials: check that the endpoint (production " +
-	DefaultEndpoint + ", sandbox " + SandboxEndpoint + ") is the environment the API client was created in"
+	DefaultEndpoint + ", sandbox " + SandboxEndpoint + ") is the environment the API client was created in."
 
-func (e *APIError) detail() string {
+// detail is what the body adds to the status line, leaving out a type or message that only
+// repeats statusText ("401 Unauthorized: Unauthorized: ..." would say it twice).
+func (e *APIError) detail(statusText string) string {
+	typ, message := e.Type, e.Message
+	if sameWords(typ, statusText) {
+		typ = ""
+	}
+	if sameWords(message, statusText) {
+		message = ""
+	}
 	var parts []string
 	switch {
-	case e.Type != "" && e.Message != "":
-		parts = append(parts, e.Type+": "+e.Message)
-	case e.Message != "":
-		parts = append(parts, e.Message)
-	case e.Type != "":
-		parts = append(parts, e.Type)
+	case typ != "" && message != "":
+		parts = append(parts, typ+": "+message)
+	case message != "":
+		parts = append(parts, message)
+	case typ != "":
+		parts = append(parts, typ)
 	}
 	for _, f := range e.Fields {
 		if f.Key != "" {
@@ -126,6 +139,20 @@ func newAPIError(op string, status int, contentType string, body []byte, redact 
 		e.Fields[i].Message = redactSecrets(e.Fields[i].Message, redact)
 	}
 	return e
+}
+
+// sameWords reports whether a and b are the same words, ignoring case, spaces and punctuation:
+// "NOT_FOUND", "NotFound" and "Not Found" are.
+func sameWords(a, b string) bool {
+	letters := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				return unicode.ToLower(r)
+			}
+			return -1
+		}, s)
+	}
+	return a != "" && letters(a) != "" && letters(a) == letters(b)
 }
 
 // parseErrorBody understands `{"errors":[{"key","error"}]}` and

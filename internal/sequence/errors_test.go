@@ -55,13 +55,37 @@ func TestAPIErrorParsesBothBodyShapes(t *testing.T) {
 			wantText:   `creating notification policy "x": 400 Bad Request: name is required`,
 		},
 		{
-			name:   "top-level message",
+			name:   "top-level message that only repeats the status is not repeated",
 			status: 401, body: `{"message":"Unauthorized"}`,
 			wantMessage: "Unauthorized",
-			wantText: `creating notification policy "x": 401 Unauthorized: Unauthorized. Sequence refused the client id and secret. ` +
+			wantText: `creating notification policy "x": 401 Unauthorized. Sequence refused the client id and secret. ` +
 				`Production and sandbox have separate API clients, and each environment refuses the other's credentials: ` +
 				`check that the endpoint (production https://eu.sequencehq.com/api, sandbox https://sandbox.sequencehq.com/api) ` +
-				`is the environment the API client was created in`,
+				`is the environment the API client was created in.`,
+		},
+		{
+			name:   "error type that repeats the status is not repeated",
+			status: 401, body: `{"error":{"type":"Unauthorized","message":"missing or invalid API credentials"}}`,
+			wantType: "Unauthorized", wantMessage: "missing or invalid API credentials",
+			wantText: `creating notification policy "x": 401 Unauthorized: missing or invalid API credentials. Sequence refused ` +
+				`the client id and secret. Production and sandbox have separate API clients, and each environment refuses the ` +
+				`other's credentials: check that the endpoint (production https://eu.sequencehq.com/api, sandbox ` +
+				`https://sandbox.sequencehq.com/api) is the environment the API client was created in.`,
+		},
+		{
+			name:   "a message ending in a period gets no second one before the hint",
+			status: 401, body: `{"message":"Bad credentials."}`,
+			wantMessage: "Bad credentials.",
+			wantText: `creating notification policy "x": 401 Unauthorized: Bad credentials. Sequence refused the client id and ` +
+				`secret. Production and sandbox have separate API clients, and each environment refuses the other's ` +
+				`credentials: check that the endpoint (production https://eu.sequencehq.com/api, sandbox ` +
+				`https://sandbox.sequencehq.com/api) is the environment the API client was created in.`,
+		},
+		{
+			name:   "error type spelled without the space of the status text is not repeated",
+			status: 404, body: `{"error":{"type":"NOT_FOUND","message":"no policy abc"}}`,
+			wantType: "NOT_FOUND", wantMessage: "no policy abc",
+			wantText: `creating notification policy "x": 404 Not Found: no policy abc`,
 		},
 		{
 			name:   "empty errors list falls back to the raw body",
