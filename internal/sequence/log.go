@@ -2,7 +2,6 @@ package sequence
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -14,8 +13,6 @@ import (
 
 // LogSubsystem is the tflog subsystem the client logs to.
 const LogSubsystem = "sequence"
-
-const maskedValue = "***"
 
 // logContext returns ctx with the client's subsystem logger, which also masks
 // the credentials and call secrets should they ever reach a field value or a
@@ -114,43 +111,4 @@ func serverRequestID(header http.Header) string {
 		}
 	}
 	return ""
-}
-
-// webhookSecretPattern finds a webhookSecret member in text that is not
-// valid JSON (truncated bodies), including a value cut off before its quote.
-var webhookSecretPattern = regexp.MustCompile(`("webhookSecret"\s*:\s*)("(?:[^"\\]|\\.)*"?|[^,}\]\s]+)`)
-
-// maskWebhookSecrets replaces the value of every webhookSecret member of a
-// JSON document (at any depth) with "***"; text that is not JSON is masked
-// by pattern.
-func maskWebhookSecrets(text string) string {
-	var doc any
-	if err := json.Unmarshal([]byte(text), &doc); err == nil {
-		if maskJSON(doc) {
-			if masked, err := json.Marshal(doc); err == nil {
-				return string(masked)
-			}
-		}
-		return text
-	}
-	return webhookSecretPattern.ReplaceAllString(text, `${1}"`+maskedValue+`"`)
-}
-
-func maskJSON(v any) (changed bool) {
-	switch v := v.(type) {
-	case map[string]any:
-		for k, inner := range v {
-			if k == "webhookSecret" {
-				v[k] = maskedValue
-				changed = true
-				continue
-			}
-			changed = maskJSON(inner) || changed
-		}
-	case []any:
-		for _, inner := range v {
-			changed = maskJSON(inner) || changed
-		}
-	}
-	return changed
 }

@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -470,46 +469,3 @@ func sleep(ctx context.Context, d time.Duration) error {
 		return nil
 	}
 }
-
-// secrets are the strings no error or log line of call may contain.
-func (c *Client) secrets(call *apiCall) []string {
-	if len(call.redact) == 0 {
-		return c.redact
-	}
-	return append(append([]string(nil), c.redact...), call.redact...)
-}
-
-// opError prefixes err with the operation, redacting any secret from its text.
-func (c *Client) opError(call *apiCall, err error) error {
-	return &operationError{op: call.op, err: err, redact: c.secrets(call), ownText: c.ownText}
-}
-
-// redactError is err's text without secrets, for a log line.
-func (c *Client) redactError(call *apiCall, err error) string {
-	return redactSecretsOutside(err.Error(), c.secrets(call), ownSpans(c.ownText))
-}
-
-type operationError struct {
-	op      string
-	err     error
-	redact  []string
-	ownText *regexp.Regexp
-}
-
-func (e *operationError) Error() string {
-	// The operation is the client's own text throughout; what follows may quote a server.
-	wholly := func(s string) [][]int { return [][]int{{0, len(s)}} }
-	return redactSecretsOutside(e.op, e.redact, wholly) + ": " + redactSecretsOutside(e.err.Error(), e.redact, ownSpans(e.ownText))
-}
-
-// ownSpans finds the matches of ownText (none when nil).
-func ownSpans(ownText *regexp.Regexp) func(string) [][]int {
-	return func(s string) [][]int {
-		if ownText == nil {
-			return nil
-		}
-		return ownText.FindAllStringIndex(s, -1)
-	}
-}
-
-func (e *operationError) Unwrap() error { return e.err }
