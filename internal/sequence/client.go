@@ -22,11 +22,6 @@ const (
 	// account's pinned version never changes the shapes this client expects.
 	APIVersion = "2024-07-30"
 
-	// ChannelWebhook delivers notifications to https URLs.
-	ChannelWebhook = "WEBHOOK"
-	// ChannelEmail delivers notifications to e-mail addresses.
-	ChannelEmail = "EMAIL"
-
 	defaultUserAgent = "terraform-provider-sequence"
 	// maxIdleConnsPerHost is the idle connections kept for reuse; at least the CLI's default
 	// parallelism (10), and the most requests one policy's update has in flight (16).
@@ -37,32 +32,6 @@ const (
 	// caller's context is cancelled: first its answer, then, for a create, the check for what it did.
 	defaultInterruptGrace = 60 * time.Second
 )
-
-// KnownNotificationTypes are the notification types valid for APIVersion when
-// this client was written. Sequence adds and removes values within one API
-// version, so this list is knowledge for warnings, never a hard validation.
-var KnownNotificationTypes = []string{
-	"CUSTOMER_CREATED",
-	"CUSTOMER_UPDATED",
-	"CUSTOMER_ARCHIVED",
-	"INVOICE_CREATED",
-	"INVOICE_ISSUED",
-	"INVOICE_UPDATED",
-	"INVOICE_REMINDER_SENT",
-	"INTEGRATION_SYNC_COMPLETED",
-	"INTEGRATION_WEBHOOK_HANDLED",
-	"MERCHANT_UPDATED",
-	"BILLING_SCHEDULE_CREATED",
-	"BILLING_SCHEDULE_UPDATED",
-	"BILLING_SCHEDULE_ARCHIVED",
-	"CREDIT_NOTE_CREATED",
-	"CREDIT_NOTE_UPDATED",
-	"CREDIT_NOTE_ISSUED",
-	"QUOTE_PUBLISHED",
-	"QUOTE_ACCEPTED",
-	"QUOTE_SIGNED",
-	"WATCHTOWER_TASK_ASSIGNED",
-}
 
 // Config configures a Client. Only Endpoint, ClientID and ClientSecret matter
 // for correctness; the rest tune retries, rate limiting and transport.

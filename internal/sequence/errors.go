@@ -292,3 +292,39 @@ func (e *operationError) Error() string {
 }
 
 func (e *operationError) Unwrap() error { return e.err }
+
+// UnresolvedCreateError is a create that may have succeeded, after which
+// several policies match what it would have made, so the client cannot tell
+// which, if any, is its own. It created nothing more.
+type UnresolvedCreateError struct {
+	Name string
+	// Cause is why the create's outcome is unknown. It is context, not what
+	// went wrong, so the error does not unwrap to it.
+	Cause      error
+	Candidates []CreateCandidate
+}
+
+// CreateCandidate is a policy an unresolved create may have made.
+type CreateCandidate struct {
+	ID        string
+	CreatedAt string // as sent by the API
+	// CreatedAfterSend is true when, by the server's clock, the policy was
+	// created after the create's first attempt was sent; false means the
+	// clocks are not known closely enough to say (it may predate the apply).
+	CreatedAfterSend bool
+}
+
+func (e *UnresolvedCreateError) Error() string {
+	list := make([]string, len(e.Candidates))
+	for i, p := range e.Candidates {
+		when := "possibly before the create was sent"
+		if p.CreatedAfterSend {
+			when = "after the create was sent"
+		}
+		list[i] = fmt.Sprintf("%s (created %s, %s)", p.ID, p.CreatedAt, when)
+	}
+	return fmt.Sprintf("the create may have succeeded (%v), and %d policies named %q now match it: %s. "+
+		"Which of them, if any, this create made cannot be told, so it was not sent again; "+
+		"those that may predate it can be someone else's (made in the dashboard or by another run)",
+		e.Cause, len(e.Candidates), e.Name, strings.Join(list, "; "))
+}

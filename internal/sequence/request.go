@@ -47,19 +47,22 @@ type apiCall struct {
 	// firstSent is when the first attempt was handed to the transport.
 	firstSent time.Time
 
-	// recoverAmbiguous is called, for retryUnprocessed calls, after an
-	// attempt that may have been processed (5xx, or a transport failure once
-	// the request was written). It returns the policy that attempt created,
-	// nil if there is none (the call is then retried), or an error.
-	recoverAmbiguous func(ctx context.Context, cause error) (*NotificationPolicy, error)
+	// recoverAmbiguous is the operation's own recovery, called for
+	// retryUnprocessed calls after an attempt that may have been processed
+	// (5xx, or a transport failure once the request was written). It reports
+	// whether it found what that attempt did (the caller keeps the finding; do
+	// then returns a result marked recovered), false to have the call
+	// retried, or an error that ends the call.
+	recoverAmbiguous func(ctx context.Context, cause error) (recovered bool, err error)
 }
 
 // apiResult is the final response of a call.
 type apiResult struct {
 	status int
 	body   []byte
-	// adopted is the policy recoverAmbiguous returned.
-	adopted *NotificationPolicy
+	// recovered is true when recoverAmbiguous settled the call instead of a
+	// response (status and body are then empty).
+	recovered bool
 	// sent and received bracket the final attempt (local times), so whatever
 	// the server stamped while answering it was stamped in between.
 	sent, received time.Time
@@ -138,13 +141,13 @@ func (c *Client) do(ctx context.Context, call *apiCall) (*apiResult, error) {
 			}
 			// The check is part of seeing the sent request through, so an interruption does not cut it short.
 			recoverCtx, release := c.outliveCancel(ctx, committedGate())
-			adopted, err := call.recoverAmbiguous(recoverCtx, failure)
+			recovered, err := call.recoverAmbiguous(recoverCtx, failure)
 			release()
 			if err != nil {
 				return nil, err
 			}
-			if adopted != nil {
-				return &apiResult{status: http.StatusCreated, adopted: adopted}, nil
+			if recovered {
+				return &apiResult{recovered: true}, nil
 			}
 			if ctx.Err() != nil {
 				return nil, fmt.Errorf("%w (interrupted; the check found no policy made by this request)", failure)
