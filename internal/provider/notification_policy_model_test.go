@@ -152,3 +152,28 @@ func modelsEqual(a, b notificationPolicyModel) bool {
 		a.NotificationTypes.Equal(b.NotificationTypes) && a.WebhookSecret.Equal(b.WebhookSecret) &&
 		a.CreatedAt.Equal(b.CreatedAt) && a.SequenceAccountID.Equal(b.SequenceAccountID)
 }
+
+func TestNotificationPolicyResourceModelFromAPI(t *testing.T) {
+	echoed := apiPolicy(func(p *sequence.NotificationPolicy) { p.WebhookSecret = "echoed-by-the-api" })
+	prior := notificationPolicyResourceModel{
+		notificationPolicyModel: notificationPolicyModel{WebhookSecret: types.StringNull()},
+		WebhookSecretWO:         types.StringNull(),
+		WebhookSecretWOVersion:  types.Int64Value(3),
+	}
+
+	writeOnly := notificationPolicyResourceModelFromAPI(echoed, &prior, true)
+	if !writeOnly.WebhookSecret.IsNull() {
+		t.Error("with the write-only input, the secret the API echoes reached the model")
+	}
+	if !writeOnly.WebhookSecretWO.IsNull() || !writeOnly.WebhookSecretWOVersion.Equal(types.Int64Value(3)) {
+		t.Errorf("write-only attributes = %v, %v; want null and the prior version 3", writeOnly.WebhookSecretWO, writeOnly.WebhookSecretWOVersion)
+	}
+
+	plaintext := notificationPolicyResourceModelFromAPI(echoed, nil, false)
+	if plaintext.WebhookSecret.ValueString() != "echoed-by-the-api" {
+		t.Error("without the write-only input, the secret the API returns was not kept")
+	}
+	if !plaintext.WebhookSecretWOVersion.IsNull() {
+		t.Errorf("an imported policy has webhook_secret_wo_version %v, want null", plaintext.WebhookSecretWOVersion)
+	}
+}

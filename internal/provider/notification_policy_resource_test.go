@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -26,7 +25,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
-	"github.com/sequencehq/terraform-provider-sequence/internal/sequence"
 	"github.com/sequencehq/terraform-provider-sequence/internal/sequencetest"
 )
 
@@ -1282,110 +1280,6 @@ func TestAccNotificationPolicy_plaintextToDifferentWriteOnlySecretReplaces(t *te
 			},
 		},
 	})
-}
-
-func TestWriteOnlySecretFingerprint(t *testing.T) {
-	first, err := newWriteOnlySecretFingerprint("fingerprinted-secret")
-	if err != nil {
-		t.Fatal(err)
-	}
-	second, err := newWriteOnlySecretFingerprint("fingerprinted-secret")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !first.matches("fingerprinted-secret") {
-		t.Error("the fingerprint does not match the secret it was made from")
-	}
-	if first.matches("fingerprinted-secret ") || first.matches("") {
-		t.Error("the fingerprint matches a different secret")
-	}
-	if slices.Equal(first.MAC, second.MAC) {
-		t.Error("two fingerprints of one secret are equal; each needs a salt of its own")
-	}
-
-	// What goes into private state round-trips and does not contain the secret.
-	raw, err := json.Marshal(first)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.Contains(string(raw), "fingerprinted-secret") {
-		t.Error("the stored fingerprint contains the secret")
-	}
-	var back writeOnlySecretFingerprint
-	if err := json.Unmarshal(raw, &back); err != nil || !back.matches("fingerprinted-secret") {
-		t.Errorf("the stored fingerprint does not round-trip (%v)", err)
-	}
-}
-
-func TestNotificationPolicyResourceModelFromAPI(t *testing.T) {
-	echoed := apiPolicy(func(p *sequence.NotificationPolicy) { p.WebhookSecret = "echoed-by-the-api" })
-	prior := notificationPolicyResourceModel{
-		notificationPolicyModel: notificationPolicyModel{WebhookSecret: types.StringNull()},
-		WebhookSecretWO:         types.StringNull(),
-		WebhookSecretWOVersion:  types.Int64Value(3),
-	}
-
-	writeOnly := notificationPolicyResourceModelFromAPI(echoed, &prior, true)
-	if !writeOnly.WebhookSecret.IsNull() {
-		t.Error("with the write-only input, the secret the API echoes reached the model")
-	}
-	if !writeOnly.WebhookSecretWO.IsNull() || !writeOnly.WebhookSecretWOVersion.Equal(types.Int64Value(3)) {
-		t.Errorf("write-only attributes = %v, %v; want null and the prior version 3", writeOnly.WebhookSecretWO, writeOnly.WebhookSecretWOVersion)
-	}
-
-	plaintext := notificationPolicyResourceModelFromAPI(echoed, nil, false)
-	if plaintext.WebhookSecret.ValueString() != "echoed-by-the-api" {
-		t.Error("without the write-only input, the secret the API returns was not kept")
-	}
-	if !plaintext.WebhookSecretWOVersion.IsNull() {
-		t.Errorf("an imported policy has webhook_secret_wo_version %v, want null", plaintext.WebhookSecretWOVersion)
-	}
-}
-
-func TestWriteOnlySecretVersionBumped(t *testing.T) {
-	cases := []struct {
-		prior, config types.Int64
-		want          bool
-	}{
-		{types.Int64Value(1), types.Int64Value(2), true},
-		{types.Int64Value(1), types.Int64Unknown(), true},
-		{types.Int64Value(1), types.Int64Value(1), false},
-		{types.Int64Null(), types.Int64Value(1), false}, // a first version
-		{types.Int64Value(1), types.Int64Null(), false}, // version removed
-		{types.Int64Null(), types.Int64Null(), false},
-	}
-	for _, tc := range cases {
-		if got := writeOnlySecretVersionBumped(tc.prior, tc.config); got != tc.want {
-			t.Errorf("writeOnlySecretVersionBumped(%v, %v) = %v, want %v", tc.prior, tc.config, got, tc.want)
-		}
-	}
-}
-
-func TestWriteOnlySecretDiffers(t *testing.T) {
-	fingerprint, err := newWriteOnlySecretFingerprint("current-secret")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cases := []struct {
-		name        string
-		secret      string
-		fingerprint *writeOnlySecretFingerprint
-		stateSecret types.String
-		want        bool
-	}{
-		{"fingerprint of the same secret", "current-secret", &fingerprint, types.StringNull(), false},
-		{"fingerprint of another secret", "new-secret", &fingerprint, types.StringNull(), true},
-		{"the same secret in state", "current-secret", nil, types.StringValue("current-secret"), false},
-		{"another secret in state", "current-secret", nil, types.StringValue("old-secret"), true},
-		{"no secret known", "current-secret", nil, types.StringNull(), true},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := writeOnlySecretDiffers(tc.secret, tc.fingerprint, tc.stateSecret); got != tc.want {
-				t.Errorf("writeOnlySecretDiffers = %v, want %v", got, tc.want)
-			}
-		})
-	}
 }
 
 // A name is blank by Sequence's rule (only ASCII spaces, tabs and line breaks), not by Unicode's;
