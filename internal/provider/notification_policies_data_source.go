@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -185,55 +184,4 @@ func (d *notificationPoliciesDataSource) Read(ctx context.Context, req datasourc
 		config.IDs[i] = selected[i].ID
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
-}
-
-// regexpValidator rejects a string that is not a valid Go regular expression, at plan time.
-type regexpValidator struct{}
-
-var _ validator.String = regexpValidator{}
-
-func (regexpValidator) Description(context.Context) string {
-	return "must be a valid regular expression (Go RE2 syntax)"
-}
-
-func (v regexpValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (regexpValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := regexp.Compile(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid regular expression",
-			fmt.Sprintf("%q is not a valid regular expression (Go RE2 syntax, https://pkg.go.dev/regexp/syntax): %s",
-				req.ConfigValue.ValueString(), err))
-	}
-}
-
-// notificationTypeFilterValidator checks the notification_type filter: not empty, and a warning for
-// a name the provider does not know (worded by the resource's notificationTypeWarning).
-type notificationTypeFilterValidator struct{}
-
-var _ validator.String = notificationTypeFilterValidator{}
-
-func (notificationTypeFilterValidator) Description(context.Context) string {
-	return "must be a non-empty notification type name"
-}
-
-func (v notificationTypeFilterValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (notificationTypeFilterValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	t := req.ConfigValue.ValueString()
-	if t == "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid notification type",
-			"notification_type must not be an empty string; leave it unset to list policies of every type.")
-		return
-	}
-	if warning := notificationTypeWarning(t); warning != "" {
-		resp.Diagnostics.AddAttributeWarning(req.Path, "Unknown notification type", warning)
-	}
 }

@@ -11,10 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -87,54 +83,6 @@ data "sequence_notification_policies" "selected" {
 	}
 
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
-}
-
-func TestNotificationPoliciesFilterValidators(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name      string
-		validator validator.String
-		value     types.String
-		want      []diag.Severity
-		wantText  string
-	}{
-		{"valid regex", regexpValidator{}, types.StringValue(`^team-(a|b)-\d+$`), nil, ""},
-		{"invalid regex", regexpValidator{}, types.StringValue(`team-(a`), []diag.Severity{diag.SeverityError}, "missing closing )"},
-		{"Perl lookahead is not RE2", regexpValidator{}, types.StringValue(`^(?!ops)`), []diag.Severity{diag.SeverityError}, "invalid or unsupported Perl syntax"},
-		{"null regex", regexpValidator{}, types.StringNull(), nil, ""},
-		{"unknown regex waits for apply", regexpValidator{}, types.StringUnknown(), nil, ""},
-		{"known type", notificationTypeFilterValidator{}, types.StringValue("INVOICE_ISSUED"), nil, ""},
-		{"type the provider does not know warns", notificationTypeFilterValidator{}, types.StringValue("INVOICE_PAID"),
-			[]diag.Severity{diag.SeverityWarning}, "not a notification type this provider version knows"},
-		{"lower-case type warns with a suggestion", notificationTypeFilterValidator{}, types.StringValue("invoice_issued"),
-			[]diag.Severity{diag.SeverityWarning}, `Did you mean "INVOICE_ISSUED"?`},
-		{"empty type", notificationTypeFilterValidator{}, types.StringValue(""), []diag.Severity{diag.SeverityError}, "must not be an empty string"},
-		{"null type", notificationTypeFilterValidator{}, types.StringNull(), nil, ""},
-		{"unknown type waits for apply", notificationTypeFilterValidator{}, types.StringUnknown(), nil, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			attrPath := path.Root("some_filter")
-			resp := &validator.StringResponse{}
-			tt.validator.ValidateString(context.Background(), validator.StringRequest{Path: attrPath, ConfigValue: tt.value}, resp)
-
-			var got []diag.Severity
-			for _, d := range resp.Diagnostics {
-				got = append(got, d.Severity())
-				withPath, ok := d.(diag.DiagnosticWithPath)
-				if !ok || !withPath.Path().Equal(attrPath) {
-					t.Errorf("diagnostic %q does not carry the attribute path %s", d.Summary(), attrPath)
-				}
-				if !strings.Contains(d.Detail(), tt.wantText) {
-					t.Errorf("detail %q does not contain %q", d.Detail(), tt.wantText)
-				}
-			}
-			if !slices.Equal(got, tt.want) {
-				t.Errorf("severities = %v, want %v (%v)", got, tt.want, resp.Diagnostics)
-			}
-		})
-	}
 }
 
 // seedNotificationPolicies stores n policies whose creation order differs from name order, with

@@ -164,28 +164,6 @@ func (r *notificationPolicyRecipientResource) Schema(_ context.Context, _ resour
 	}
 }
 
-// recipientFormValidator applies recipientFormProblem at plan time.
-type recipientFormValidator struct{}
-
-var _ validator.String = recipientFormValidator{}
-
-func (recipientFormValidator) Description(context.Context) string {
-	return "must be an e-mail address or an absolute https URL, without white space"
-}
-
-func (v recipientFormValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (recipientFormValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if problem := recipientFormProblem(req.ConfigValue.ValueString()); problem != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid recipient", problem+".")
-	}
-}
-
 // keepPriorEmailSpelling plans the recipient in state when the configured one is the same e-mail
 // address in another letter case (Sequence compares e-mail recipients ignoring case), so that a
 // case-only change, or an import spelled differently from the configuration, plans nothing rather

@@ -160,31 +160,6 @@ func (r *notificationPolicyResource) Schema(_ context.Context, _ resource.Schema
 	}
 }
 
-// notBlankValidator refuses a value made only of spaces, tabs and line breaks, which Sequence
-// refuses as blank; the empty string is left to LengthAtLeast(1), so it gets one error, not two.
-type notBlankValidator struct{}
-
-var _ validator.String = notBlankValidator{}
-
-func (notBlankValidator) Description(context.Context) string {
-	return "must not be blank (only spaces, tabs or line breaks)"
-}
-
-func (v notBlankValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (notBlankValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	// The same characters as Sequence's blank check: ASCII space, tab, line feed, carriage return.
-	if v := req.ConfigValue.ValueString(); v != "" && strings.Trim(v, " \t\n\r") == "" {
-		// The value is not echoed: this validator also guards secrets.
-		resp.Diagnostics.AddAttributeError(req.Path, "Blank "+req.Path.String(),
-			fmt.Sprintf("%s must contain a character other than spaces, tabs and line breaks, because Sequence refuses blank values.",
-				req.Path))
-	}
-}
-
 func (r *notificationPolicyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	data, diags := providerDataFrom(req.ProviderData)
 	resp.Diagnostics.Append(diags...)

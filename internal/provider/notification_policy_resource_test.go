@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -12,10 +11,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -1280,36 +1275,4 @@ func TestAccNotificationPolicy_plaintextToDifferentWriteOnlySecretReplaces(t *te
 			},
 		},
 	})
-}
-
-// A name is blank by Sequence's rule (only ASCII spaces, tabs and line breaks), not by Unicode's;
-// the empty string is LengthAtLeast's to report.
-func TestNotBlankValidator(t *testing.T) {
-	cases := []struct {
-		value     types.String
-		wantError bool
-	}{
-		{types.StringValue(" "), true},
-		{types.StringValue(" \t\r\n"), true},
-		{types.StringValue(""), false},
-		{types.StringValue("x"), false},
-		{types.StringValue(" ops "), false},
-		{types.StringValue("\u00a0"), false},
-		{types.StringNull(), false},
-		{types.StringUnknown(), false},
-	}
-	for _, tc := range cases {
-		attrPath := path.Root("name")
-		resp := &validator.StringResponse{}
-		notBlankValidator{}.ValidateString(context.Background(), validator.StringRequest{Path: attrPath, ConfigValue: tc.value}, resp)
-		if resp.Diagnostics.HasError() != tc.wantError {
-			t.Errorf("%s: errors = %v, want error: %v", tc.value, resp.Diagnostics, tc.wantError)
-			continue
-		}
-		for _, d := range resp.Diagnostics {
-			if withPath, ok := d.(diag.DiagnosticWithPath); !ok || !withPath.Path().Equal(attrPath) {
-				t.Errorf("%s: diagnostic %q does not carry the attribute path", tc.value, d.Summary())
-			}
-		}
-	}
 }

@@ -1,15 +1,11 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"net/mail"
 	"net/url"
 	"slices"
 	"strings"
-
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/sequencehq/terraform-provider-sequence/internal/sequence"
 )
@@ -156,99 +152,4 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(rb)]
-}
-
-// channelValidator accepts the two channels Sequence has. A value that is one of them in another
-// letter case gets the upper-case spelling to use, since that is the usual slip.
-type channelValidator struct{}
-
-var _ validator.String = channelValidator{}
-
-func (channelValidator) Description(context.Context) string {
-	return fmt.Sprintf("must be %q or %q (upper case)", sequence.ChannelEmail, sequence.ChannelWebhook)
-}
-
-func (v channelValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (channelValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	got := req.ConfigValue.ValueString()
-	if got == sequence.ChannelEmail || got == sequence.ChannelWebhook {
-		return
-	}
-	detail := fmt.Sprintf("%s is %q; it must be %q or %q.", req.Path, got, sequence.ChannelEmail, sequence.ChannelWebhook)
-	if upper := strings.ToUpper(got); upper == sequence.ChannelEmail || upper == sequence.ChannelWebhook {
-		detail = fmt.Sprintf("%s is %q, but channel values are upper case: use %q.", req.Path, got, upper)
-	}
-	resp.Diagnostics.AddAttributeError(req.Path, "Invalid channel", detail)
-}
-
-// recipientsValidator refuses an empty recipients set with the reason, which the framework's size
-// validator does not give.
-type recipientsValidator struct{}
-
-var _ validator.Set = recipientsValidator{}
-
-func (recipientsValidator) Description(context.Context) string {
-	return "must contain at least one recipient"
-}
-
-func (v recipientsValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (recipientsValidator) ValidateSet(_ context.Context, req validator.SetRequest, resp *validator.SetResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || len(req.ConfigValue.Elements()) > 0 {
-		return
-	}
-	resp.Diagnostics.AddAttributeError(req.Path, "No recipients",
-		"A notification policy needs at least one recipient, and Sequence refuses one without: list an e-mail address "+
-			"(such as ops@example.com) for an EMAIL policy, or an https URL for a WEBHOOK policy. To stop notifications, "+
-			"remove the policy instead.")
-}
-
-// notificationTypesValidator checks notification_types: not an empty set (null means all types),
-// no empty names, and a warning for names the provider does not know.
-type notificationTypesValidator struct{}
-
-var _ validator.Set = notificationTypesValidator{}
-
-func (notificationTypesValidator) Description(context.Context) string {
-	return "must be null (all types) or a non-empty set of notification type names"
-}
-
-func (v notificationTypesValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (notificationTypesValidator) ValidateSet(_ context.Context, req validator.SetRequest, resp *validator.SetResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	elems := req.ConfigValue.Elements()
-	if len(elems) == 0 {
-		resp.Diagnostics.AddAttributeError(req.Path, "Empty notification_types",
-			"notification_types is an empty set, which would match no events. To receive every notification type, "+
-				"leave notification_types unset (null means all types, including ones Sequence adds later); "+
-				"otherwise list at least one type.")
-		return
-	}
-	for _, e := range elems {
-		s, ok := e.(types.String)
-		if !ok || s.IsNull() || s.IsUnknown() {
-			continue
-		}
-		elemPath := req.Path.AtSetValue(s)
-		if s.ValueString() == "" {
-			resp.Diagnostics.AddAttributeError(elemPath, "Invalid notification type", "a notification type must not be an empty string")
-			continue
-		}
-		if warning := notificationTypeWarning(s.ValueString()); warning != "" {
-			// The name is in the summary: the CLI folds warnings with one summary into "and N more
-			// similar warnings", which must not hide a second, different typo.
-			resp.Diagnostics.AddAttributeWarning(elemPath, fmt.Sprintf("Unknown notification type %q", s.ValueString()), warning)
-		}
-	}
 }

@@ -7,11 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -136,35 +134,6 @@ func TestEditDistance(t *testing.T) {
 		if got := editDistance(tc.a, tc.b); got != tc.want {
 			t.Errorf("editDistance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
 		}
-	}
-}
-
-func TestNotificationTypesValidator(t *testing.T) {
-	unknownElement := types.SetValueMust(types.StringType, []attr.Value{types.StringUnknown()})
-	cases := []struct {
-		name         string
-		value        types.Set
-		wantErrors   []string
-		wantWarnings []string
-	}{
-		{"null means all types", types.SetNull(types.StringType), nil, nil},
-		{"unknown set waits", types.SetUnknown(types.StringType), nil, nil},
-		{"unknown element waits", unknownElement, nil, nil},
-		{"known types", stringSet([]string{"INVOICE_ISSUED", "QUOTE_SIGNED"}), nil, nil},
-		{"empty set explains null", stringSet(nil), []string{"null means all types"}, nil},
-		{"empty name", stringSet([]string{"INVOICE_ISSUED", ""}), []string{"must not be an empty string"}, nil},
-		{"unknown name is a warning", stringSet([]string{"PAYMENT_RECEIVED"}), nil, []string{"PAYMENT_RECEIVED"}},
-		{"one warning per distinct unknown name, named in its summary", stringSet([]string{"INVOICE_ISSUE", "QUOTE_SIGN", "QUOTE_SIGNED"}),
-			nil, []string{`Unknown notification type "INVOICE_ISSUE"`, `Unknown notification type "QUOTE_SIGN"`}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			resp := &validator.SetResponse{}
-			notificationTypesValidator{}.ValidateSet(context.Background(), validator.SetRequest{
-				Path: path.Root("notification_types"), ConfigValue: tc.value,
-			}, resp)
-			assertDiagnostics(t, resp.Diagnostics, tc.wantErrors, tc.wantWarnings)
-		})
 	}
 }
 
