@@ -76,20 +76,82 @@ func (c policyChanges) count() int {
 	return len(c.recipients.add) + len(c.recipients.remove) + len(c.types.add) + len(c.types.remove)
 }
 
-// describe lists the changes in words, for error messages such as "changes not made: ...".
-func (c policyChanges) describe() string {
-	var parts []string
+// changeKind is what one step of an in-place update does.
+type changeKind int
+
+const (
+	addRecipients changeKind = iota
+	addNotificationTypes
+	removeRecipient
+	removeNotificationType
+)
+
+// changeStep is one API request of an in-place update: an addition carries every member added to
+// its collection, a removal one member.
+type changeStep struct {
+	kind   changeKind
+	values []string
+}
+
+// removal reports whether the step removes (removals wait for every addition).
+func (s changeStep) removal() bool {
+	return s.kind == removeRecipient || s.kind == removeNotificationType
+}
+
+// action is the step in words without its members: "add recipient", "remove notification type".
+func (s changeStep) action() string {
+	switch s.kind {
+	case addRecipients:
+		return "add recipient"
+	case addNotificationTypes:
+		return "add notification type"
+	case removeRecipient:
+		return "remove recipient"
+	default:
+		return "remove notification type"
+	}
+}
+
+// what names the request, for an error message: `add recipient(s) "a", "b"`, `remove recipient "c"`.
+func (s changeStep) what() string {
+	if s.removal() {
+		return s.action() + " " + quoteAll(s.values)
+	}
+	return s.action() + "(s) " + quoteAll(s.values)
+}
+
+// steps lists the requests of the update in order: the additions (recipients, then notification
+// types), then the removals (recipients, then notification types). Empty collections take no step.
+func (c policyChanges) steps() []changeStep {
+	var steps []changeStep
 	if len(c.recipients.add) > 0 {
-		parts = append(parts, "add recipient(s) "+quoteAll(c.recipients.add))
+		steps = append(steps, changeStep{addRecipients, c.recipients.add})
 	}
 	if len(c.types.add) > 0 {
-		parts = append(parts, "add notification type(s) "+quoteAll(c.types.add))
+		steps = append(steps, changeStep{addNotificationTypes, c.types.add})
 	}
-	if len(c.recipients.remove) > 0 {
-		parts = append(parts, "remove recipient(s) "+quoteAll(c.recipients.remove))
+	for _, r := range c.recipients.remove {
+		steps = append(steps, changeStep{removeRecipient, []string{r}})
 	}
-	if len(c.types.remove) > 0 {
-		parts = append(parts, "remove notification type(s) "+quoteAll(c.types.remove))
+	for _, t := range c.types.remove {
+		steps = append(steps, changeStep{removeNotificationType, []string{t}})
+	}
+	return steps
+}
+
+// describe lists the changes in words, for error messages such as "changes not made: ...": the
+// steps in order, those of one kind together.
+func (c policyChanges) describe() string {
+	var parts []string
+	steps := c.steps()
+	for i := 0; i < len(steps); {
+		var values []string
+		j := i
+		for ; j < len(steps) && steps[j].kind == steps[i].kind; j++ {
+			values = append(values, steps[j].values...)
+		}
+		parts = append(parts, steps[i].action()+"(s) "+quoteAll(values))
+		i = j
 	}
 	return strings.Join(parts, "; ")
 }

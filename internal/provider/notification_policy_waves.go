@@ -24,31 +24,31 @@ type updateStep struct {
 // updateWave is a set of requests that do not depend on each other, so they go out together.
 type updateWave []updateStep
 
-// updateWaves orders the requests of an update in two waves: every addition (one request per
-// collection), then every removal (one request per member). Removals wait for all additions, so
-// the policy never passes through zero recipients or silently widens to all types; within a wave
-// the order does not matter. A wave without requests is left out.
+// updateWaves attaches the client's requests to the update's steps (policyChanges.steps) and
+// orders them in two waves: every addition (one request per collection), then every removal (one
+// request per member). Removals wait for all additions, so the policy never passes through zero
+// recipients or silently widens to all types; within a wave the order does not matter. A wave
+// without requests is left out.
 func updateWaves(client *sequence.Client, id string, c policyChanges) []updateWave {
 	var additions, removals updateWave
-	if len(c.recipients.add) > 0 {
-		additions = append(additions, updateStep{"add recipient(s) " + quoteAll(c.recipients.add), func(ctx context.Context) (*sequence.NotificationPolicy, error) {
-			return client.AddRecipients(ctx, id, c.recipients.add)
-		}})
-	}
-	if len(c.types.add) > 0 {
-		additions = append(additions, updateStep{"add notification type(s) " + quoteAll(c.types.add), func(ctx context.Context) (*sequence.NotificationPolicy, error) {
-			return client.AddNotificationTypes(ctx, id, c.types.add)
-		}})
-	}
-	for _, recipient := range c.recipients.remove {
-		removals = append(removals, updateStep{fmt.Sprintf("remove recipient %q", recipient), func(ctx context.Context) (*sequence.NotificationPolicy, error) {
-			return client.RemoveRecipient(ctx, id, recipient)
-		}})
-	}
-	for _, t := range c.types.remove {
-		removals = append(removals, updateStep{fmt.Sprintf("remove notification type %q", t), func(ctx context.Context) (*sequence.NotificationPolicy, error) {
-			return client.RemoveNotificationType(ctx, id, t)
-		}})
+	for _, s := range c.steps() {
+		step := updateStep{what: s.what(), call: func(ctx context.Context) (*sequence.NotificationPolicy, error) {
+			switch s.kind {
+			case addRecipients:
+				return client.AddRecipients(ctx, id, s.values)
+			case addNotificationTypes:
+				return client.AddNotificationTypes(ctx, id, s.values)
+			case removeRecipient:
+				return client.RemoveRecipient(ctx, id, s.values[0])
+			default:
+				return client.RemoveNotificationType(ctx, id, s.values[0])
+			}
+		}}
+		if s.removal() {
+			removals = append(removals, step)
+		} else {
+			additions = append(additions, step)
+		}
 	}
 	var waves []updateWave
 	for _, w := range []updateWave{additions, removals} {
