@@ -166,67 +166,6 @@ func (r *notificationPolicyResource) Configure(_ context.Context, req resource.C
 	r.data = data
 }
 
-// ValidateConfig holds the rules that span attributes: recipient format depends on channel, and
-// webhook_secret only exists for webhooks. It also tells a CLI without write-only attributes that
-// webhook_secret_wo needs a newer one, rather than leaving the user with a framework error alone.
-func (r *notificationPolicyResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var channel, secret, writeOnlySecret types.String
-	var recipients types.Set
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("channel"), &channel)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("recipients"), &recipients)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("webhook_secret"), &secret)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("webhook_secret_wo"), &writeOnlySecret)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-
-	if !writeOnlySecret.IsNull() && !req.ClientCapabilities.WriteOnlyAttributesAllowed {
-		resp.Diagnostics.AddAttributeError(path.Root("webhook_secret_wo"), "webhook_secret_wo needs "+writeOnlyMinimumVersions+" or later",
-			"webhook_secret_wo is a write-only argument: its value is sent to Sequence but never stored in plan or state. "+
-				"Write-only arguments need "+writeOnlyMinimumVersions+" or later, and the CLI running this configuration "+
-				"does not support them. Upgrade the CLI, or set webhook_secret instead (the secret is then kept in state "+
-				"as a sensitive value).")
-	}
-
-	// An unknown channel still lets the non-empty check run; the format checks wait for it.
-	channelName := ""
-	if !channel.IsUnknown() {
-		channelName = channel.ValueString()
-	}
-
-	if channelName == sequence.ChannelEmail && !secret.IsNull() && !secret.IsUnknown() {
-		resp.Diagnostics.AddAttributeError(path.Root("webhook_secret"), "webhook_secret on an EMAIL policy",
-			"webhook_secret signs webhook deliveries and only applies to channel = \"WEBHOOK\"; remove it from this EMAIL policy.")
-	}
-	if channelName == sequence.ChannelEmail && !writeOnlySecret.IsNull() {
-		resp.Diagnostics.AddAttributeError(path.Root("webhook_secret_wo"), "webhook_secret_wo on an EMAIL policy",
-			"webhook_secret_wo signs webhook deliveries and only applies to channel = \"WEBHOOK\"; remove it from this EMAIL policy.")
-	}
-
-	if recipients.IsNull() || recipients.IsUnknown() {
-		return
-	}
-	var emails []string
-	for _, e := range recipients.Elements() {
-		s, ok := e.(types.String)
-		if !ok || s.IsNull() || s.IsUnknown() {
-			continue
-		}
-		if problem := recipientProblem(channelName, s.ValueString()); problem != "" {
-			resp.Diagnostics.AddAttributeError(path.Root("recipients").AtSetValue(s), "Invalid recipient", problem+".")
-			continue
-		}
-		emails = append(emails, s.ValueString())
-	}
-	if channelName == sequence.ChannelEmail {
-		for _, group := range caseInsensitiveDuplicates(emails) {
-			resp.Diagnostics.AddAttributeError(path.Root("recipients"), "Duplicate recipient",
-				fmt.Sprintf("The addresses %s differ only in letter case; Sequence treats them as one recipient. Keep one of them.",
-					quoteAll(group)))
-		}
-	}
-}
-
 func (r *notificationPolicyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan notificationPolicyResourceModel
 	var writeOnlySecret types.String
@@ -382,50 +321,6 @@ func (r *notificationPolicyResource) Update(ctx context.Context, req resource.Up
 		state = stateAfterWrite(outcome.responses[n-1], plan, writeOnly)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-}
-
-// recordFailedUpdate runs after a request of an update failed: it reads the policy back so state
-// records what really happened, and says which changes are left for the next apply. If the read
-// shows every change made after all (e.g. a retried removal that had already succeeded), the
-// update counts as done. known is the policy as last confirmed (the prior state, or the response
-// of a successful request closest to the plan).
-func recordFailedUpdate(ctx context.Context, client *sequence.Client, known, plan notificationPolicyResourceModel,
-	writeOnlySecret bool, failedStep string, cause error, resp *resource.UpdateResponse,
-) {
-	id := known.ID.ValueString()
-	summary := fmt.Sprintf("Cannot update notification policy %q", id)
-	current, readErr := client.GetNotificationPolicy(ctx, id)
-	switch {
-	case readErr == nil:
-		state := notificationPolicyResourceModelFromAPI(current, &plan, writeOnlySecret)
-		left := changesBetween(state.notificationPolicyModel, plan.notificationPolicyModel)
-		if left.empty() {
-			// A success after all, so state is the plan like after any other successful write.
-			success := stateAfterWrite(current, plan, writeOnlySecret)
-			resp.Diagnostics.Append(resp.State.Set(ctx, &success)...)
-			resp.Diagnostics.AddWarning("Notification policy updated after an error",
-				fmt.Sprintf("The request to %s failed (%s), but reading the policy back shows every planned change in place.", failedStep, cause))
-			return
-		}
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-		resp.Diagnostics.AddError(summary, fmt.Sprintf(
-			"The request to %s failed: %s\n\nTerraform state now records the policy as Sequence reports it. "+
-				"Changes not made: %s. Run apply again to finish them.", failedStep, cause, left.describe()))
-	case sequence.NotFound(readErr):
-		resp.State.RemoveResource(ctx)
-		resp.Diagnostics.AddError(summary, fmt.Sprintf(
-			"The request to %s failed: %s\n\nThe policy no longer exists in Sequence (deleted outside Terraform?), "+
-				"so it was removed from state; the next plan re-creates it.", failedStep, cause))
-	default:
-		// Whether the failed request took effect is unknown: record what was last confirmed; the
-		// next refresh corrects the rest.
-		resp.Diagnostics.Append(resp.State.Set(ctx, &known)...)
-		resp.Diagnostics.AddError(summary, fmt.Sprintf(
-			"The request to %s failed: %s\n\nReading the policy back also failed (%s), so it is not known whether "+
-				"that request took effect. Changes possibly not made: %s. The next plan refreshes the policy and "+
-				"plans whatever is still missing.", failedStep, cause, readErr,
-			changesBetween(known.notificationPolicyModel, plan.notificationPolicyModel).describe()))
-	}
 }
 
 func (r *notificationPolicyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -1,12 +1,16 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"net/mail"
 	"net/url"
 	"slices"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/sequencehq/terraform-provider-sequence/internal/sequence"
 )
 
@@ -152,4 +156,65 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(rb)]
+}
+
+// ValidateConfig holds the rules that span attributes: recipient format depends on channel, and
+// webhook_secret only exists for webhooks. It also tells a CLI without write-only attributes that
+// webhook_secret_wo needs a newer one, rather than leaving the user with a framework error alone.
+func (r *notificationPolicyResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var channel, secret, writeOnlySecret types.String
+	var recipients types.Set
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("channel"), &channel)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("recipients"), &recipients)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("webhook_secret"), &secret)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("webhook_secret_wo"), &writeOnlySecret)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	if !writeOnlySecret.IsNull() && !req.ClientCapabilities.WriteOnlyAttributesAllowed {
+		resp.Diagnostics.AddAttributeError(path.Root("webhook_secret_wo"), "webhook_secret_wo needs "+writeOnlyMinimumVersions+" or later",
+			"webhook_secret_wo is a write-only argument: its value is sent to Sequence but never stored in plan or state. "+
+				"Write-only arguments need "+writeOnlyMinimumVersions+" or later, and the CLI running this configuration "+
+				"does not support them. Upgrade the CLI, or set webhook_secret instead (the secret is then kept in state "+
+				"as a sensitive value).")
+	}
+
+	// An unknown channel still lets the non-empty check run; the format checks wait for it.
+	channelName := ""
+	if !channel.IsUnknown() {
+		channelName = channel.ValueString()
+	}
+
+	if channelName == sequence.ChannelEmail && !secret.IsNull() && !secret.IsUnknown() {
+		resp.Diagnostics.AddAttributeError(path.Root("webhook_secret"), "webhook_secret on an EMAIL policy",
+			"webhook_secret signs webhook deliveries and only applies to channel = \"WEBHOOK\"; remove it from this EMAIL policy.")
+	}
+	if channelName == sequence.ChannelEmail && !writeOnlySecret.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("webhook_secret_wo"), "webhook_secret_wo on an EMAIL policy",
+			"webhook_secret_wo signs webhook deliveries and only applies to channel = \"WEBHOOK\"; remove it from this EMAIL policy.")
+	}
+
+	if recipients.IsNull() || recipients.IsUnknown() {
+		return
+	}
+	var emails []string
+	for _, e := range recipients.Elements() {
+		s, ok := e.(types.String)
+		if !ok || s.IsNull() || s.IsUnknown() {
+			continue
+		}
+		if problem := recipientProblem(channelName, s.ValueString()); problem != "" {
+			resp.Diagnostics.AddAttributeError(path.Root("recipients").AtSetValue(s), "Invalid recipient", problem+".")
+			continue
+		}
+		emails = append(emails, s.ValueString())
+	}
+	if channelName == sequence.ChannelEmail {
+		for _, group := range caseInsensitiveDuplicates(emails) {
+			resp.Diagnostics.AddAttributeError(path.Root("recipients"), "Duplicate recipient",
+				fmt.Sprintf("The addresses %s differ only in letter case; Sequence treats them as one recipient. Keep one of them.",
+					quoteAll(group)))
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/sequencehq/terraform-provider-sequence/internal/sequence"
 )
 
@@ -160,4 +161,48 @@ func (o wavesOutcome) closestToPlan(plan notificationPolicyResourceModel, writeO
 		}
 	}
 	return best, bestLeft >= 0
+}
+
+// recordFailedUpdate runs after a request of an update failed: it reads the policy back so state
+// records what really happened, and says which changes are left for the next apply. If the read
+// shows every change made after all (e.g. a retried removal that had already succeeded), the
+// update counts as done. known is the policy as last confirmed (the prior state, or the response
+// of a successful request closest to the plan).
+func recordFailedUpdate(ctx context.Context, client *sequence.Client, known, plan notificationPolicyResourceModel,
+	writeOnlySecret bool, failedStep string, cause error, resp *resource.UpdateResponse,
+) {
+	id := known.ID.ValueString()
+	summary := fmt.Sprintf("Cannot update notification policy %q", id)
+	current, readErr := client.GetNotificationPolicy(ctx, id)
+	switch {
+	case readErr == nil:
+		state := notificationPolicyResourceModelFromAPI(current, &plan, writeOnlySecret)
+		left := changesBetween(state.notificationPolicyModel, plan.notificationPolicyModel)
+		if left.empty() {
+			// A success after all, so state is the plan like after any other successful write.
+			success := stateAfterWrite(current, plan, writeOnlySecret)
+			resp.Diagnostics.Append(resp.State.Set(ctx, &success)...)
+			resp.Diagnostics.AddWarning("Notification policy updated after an error",
+				fmt.Sprintf("The request to %s failed (%s), but reading the policy back shows every planned change in place.", failedStep, cause))
+			return
+		}
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		resp.Diagnostics.AddError(summary, fmt.Sprintf(
+			"The request to %s failed: %s\n\nTerraform state now records the policy as Sequence reports it. "+
+				"Changes not made: %s. Run apply again to finish them.", failedStep, cause, left.describe()))
+	case sequence.NotFound(readErr):
+		resp.State.RemoveResource(ctx)
+		resp.Diagnostics.AddError(summary, fmt.Sprintf(
+			"The request to %s failed: %s\n\nThe policy no longer exists in Sequence (deleted outside Terraform?), "+
+				"so it was removed from state; the next plan re-creates it.", failedStep, cause))
+	default:
+		// Whether the failed request took effect is unknown: record what was last confirmed; the
+		// next refresh corrects the rest.
+		resp.Diagnostics.Append(resp.State.Set(ctx, &known)...)
+		resp.Diagnostics.AddError(summary, fmt.Sprintf(
+			"The request to %s failed: %s\n\nReading the policy back also failed (%s), so it is not known whether "+
+				"that request took effect. Changes possibly not made: %s. The next plan refreshes the policy and "+
+				"plans whatever is still missing.", failedStep, cause, readErr,
+			changesBetween(known.notificationPolicyModel, plan.notificationPolicyModel).describe()))
+	}
 }
