@@ -36,32 +36,6 @@ type notificationPoliciesDataSourceModel struct {
 	IDs              []string                         `tfsdk:"ids"`
 }
 
-// notificationPolicySummaryModel is one element of policies: a policy without its webhook secret,
-// so that listing policies never puts secrets in state.
-type notificationPolicySummaryModel struct {
-	ID                types.String `tfsdk:"id"`
-	Name              types.String `tfsdk:"name"`
-	Channel           types.String `tfsdk:"channel"`
-	Recipients        types.Set    `tfsdk:"recipients"`
-	NotificationTypes types.Set    `tfsdk:"notification_types"`
-	CreatedAt         types.String `tfsdk:"created_at"`
-	SequenceAccountID types.String `tfsdk:"sequence_account_id"`
-}
-
-// notificationPolicySummaryFromAPI goes through the one API-to-model mapping and drops the secret.
-func notificationPolicySummaryFromAPI(p *sequence.NotificationPolicy) notificationPolicySummaryModel {
-	m := notificationPolicyModelFromAPI(p, nil)
-	return notificationPolicySummaryModel{
-		ID:                m.ID,
-		Name:              m.Name,
-		Channel:           m.Channel,
-		Recipients:        m.Recipients,
-		NotificationTypes: m.NotificationTypes,
-		CreatedAt:         m.CreatedAt,
-		SequenceAccountID: m.SequenceAccountID,
-	}
-}
-
 func (d *notificationPoliciesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_notification_policies"
 }

@@ -68,14 +68,18 @@ func TestNotificationTypeChanges(t *testing.T) {
 
 func TestChangesBetweenModels(t *testing.T) {
 	current := notificationPolicyModel{
-		Channel:           types.StringValue(sequence.ChannelEmail),
-		Recipients:        stringSet([]string{"a@example.com", "b@example.com"}),
-		NotificationTypes: types.SetNull(types.StringType),
+		notificationPolicySummaryModel: notificationPolicySummaryModel{
+			Channel:           types.StringValue(sequence.ChannelEmail),
+			Recipients:        stringSet([]string{"a@example.com", "b@example.com"}),
+			NotificationTypes: types.SetNull(types.StringType),
+		},
 	}
 	planned := notificationPolicyModel{
-		Channel:           types.StringValue(sequence.ChannelEmail),
-		Recipients:        stringSet([]string{"A@example.com", "c@example.com"}),
-		NotificationTypes: stringSet([]string{"INVOICE_ISSUED"}),
+		notificationPolicySummaryModel: notificationPolicySummaryModel{
+			Channel:           types.StringValue(sequence.ChannelEmail),
+			Recipients:        stringSet([]string{"A@example.com", "c@example.com"}),
+			NotificationTypes: stringSet([]string{"INVOICE_ISSUED"}),
+		},
 	}
 	got := changesBetween(current, planned)
 	want := policyChanges{

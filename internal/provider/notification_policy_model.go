@@ -9,18 +9,24 @@ import (
 	"github.com/sequencehq/terraform-provider-sequence/internal/sequence"
 )
 
-// notificationPolicyModel holds the attributes shared by every Terraform object that describes
-// one notification policy: the sequence_notification_policy resource and data source. Objects
-// with extra attributes (e.g. write-only inputs) embed it.
-type notificationPolicyModel struct {
+// notificationPolicySummaryModel is the base every Terraform object describing one notification
+// policy shares: the policy without its webhook secret, which is all a listing
+// (sequence_notification_policies) shows, so that listing policies never puts secrets in state.
+type notificationPolicySummaryModel struct {
 	ID                types.String `tfsdk:"id"`
 	Name              types.String `tfsdk:"name"`
 	Channel           types.String `tfsdk:"channel"`
 	Recipients        types.Set    `tfsdk:"recipients"`
 	NotificationTypes types.Set    `tfsdk:"notification_types"`
-	WebhookSecret     types.String `tfsdk:"webhook_secret"`
 	CreatedAt         types.String `tfsdk:"created_at"`
 	SequenceAccountID types.String `tfsdk:"sequence_account_id"`
+}
+
+// notificationPolicyModel is one policy with its webhook secret: the sequence_notification_policy
+// data source, and the base of the resource, which adds the write-only inputs.
+type notificationPolicyModel struct {
+	notificationPolicySummaryModel
+	WebhookSecret types.String `tfsdk:"webhook_secret"`
 }
 
 // notificationPolicyModelFromAPI is the one mapping from an API policy to the Terraform model,
@@ -46,14 +52,16 @@ func notificationPolicyModelFromAPI(p *sequence.NotificationPolicy, prior *notif
 	}
 
 	m := notificationPolicyModel{
-		ID:                types.StringValue(p.ID),
-		Name:              types.StringValue(p.Name),
-		Channel:           types.StringValue(p.Channel),
-		Recipients:        stringSet(recipients),
-		NotificationTypes: types.SetNull(types.StringType),
-		WebhookSecret:     types.StringNull(),
-		CreatedAt:         types.StringValue(p.CreatedAt),
-		SequenceAccountID: types.StringValue(p.SequenceAccountID),
+		notificationPolicySummaryModel: notificationPolicySummaryModel{
+			ID:                types.StringValue(p.ID),
+			Name:              types.StringValue(p.Name),
+			Channel:           types.StringValue(p.Channel),
+			Recipients:        stringSet(recipients),
+			NotificationTypes: types.SetNull(types.StringType),
+			CreatedAt:         types.StringValue(p.CreatedAt),
+			SequenceAccountID: types.StringValue(p.SequenceAccountID),
+		},
+		WebhookSecret: types.StringNull(),
 	}
 	// An empty list means the same as an absent one: the policy matches all types.
 	if len(p.NotificationTypes) > 0 {
@@ -66,6 +74,11 @@ func notificationPolicyModelFromAPI(p *sequence.NotificationPolicy, prior *notif
 		m.WebhookSecret = types.StringValue(p.WebhookSecret)
 	}
 	return m
+}
+
+// notificationPolicySummaryFromAPI goes through the one API-to-model mapping and drops the secret.
+func notificationPolicySummaryFromAPI(p *sequence.NotificationPolicy) notificationPolicySummaryModel {
+	return notificationPolicyModelFromAPI(p, nil).notificationPolicySummaryModel
 }
 
 // notificationPolicyResourceModel is the sequence_notification_policy resource: the shared

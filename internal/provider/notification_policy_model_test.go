@@ -31,14 +31,16 @@ func TestNotificationPolicyModelFromAPI(t *testing.T) {
 			p.WebhookSecret = "whsec_generated"
 		}), nil)
 		want := notificationPolicyModel{
-			ID:                types.StringValue("3f1c9a52-0000-4000-8000-000000000001"),
-			Name:              types.StringValue("alerts"),
-			Channel:           types.StringValue(sequence.ChannelWebhook),
-			Recipients:        stringSet([]string{"https://hooks.example.com/a", "https://hooks.example.com/b"}),
-			NotificationTypes: stringSet([]string{"INVOICE_ISSUED"}),
-			WebhookSecret:     types.StringValue("whsec_generated"),
-			CreatedAt:         types.StringValue("2026-08-01T10:00:00.000Z"),
-			SequenceAccountID: types.StringValue("acct-1"),
+			notificationPolicySummaryModel: notificationPolicySummaryModel{
+				ID:                types.StringValue("3f1c9a52-0000-4000-8000-000000000001"),
+				Name:              types.StringValue("alerts"),
+				Channel:           types.StringValue(sequence.ChannelWebhook),
+				Recipients:        stringSet([]string{"https://hooks.example.com/a", "https://hooks.example.com/b"}),
+				NotificationTypes: stringSet([]string{"INVOICE_ISSUED"}),
+				CreatedAt:         types.StringValue("2026-08-01T10:00:00.000Z"),
+				SequenceAccountID: types.StringValue("acct-1"),
+			},
+			WebhookSecret: types.StringValue("whsec_generated"),
 		}
 		if !modelsEqual(m, want) {
 			t.Errorf("model = %+v\nwant    %+v", m, want)
@@ -73,7 +75,7 @@ func TestNotificationPolicyModelFromAPI(t *testing.T) {
 	})
 
 	t.Run("e-mails keep the prior spelling when only the case differs", func(t *testing.T) {
-		prior := notificationPolicyModel{Recipients: stringSet([]string{"Alice@Example.com", "bob@example.com"})}
+		prior := notificationPolicyModel{notificationPolicySummaryModel: notificationPolicySummaryModel{Recipients: stringSet([]string{"Alice@Example.com", "bob@example.com"})}}
 		m := notificationPolicyModelFromAPI(apiPolicy(func(p *sequence.NotificationPolicy) {
 			p.Channel = sequence.ChannelEmail
 			p.Recipients = []string{"alice@example.com", "BOB@EXAMPLE.COM", "new@example.com"}
@@ -85,7 +87,7 @@ func TestNotificationPolicyModelFromAPI(t *testing.T) {
 	})
 
 	t.Run("webhook URLs are never respelled", func(t *testing.T) {
-		prior := notificationPolicyModel{Recipients: stringSet([]string{"https://hooks.example.com/A"})}
+		prior := notificationPolicyModel{notificationPolicySummaryModel: notificationPolicySummaryModel{Recipients: stringSet([]string{"https://hooks.example.com/A"})}}
 		m := notificationPolicyModelFromAPI(apiPolicy(func(p *sequence.NotificationPolicy) {
 			p.Recipients = []string{"https://hooks.example.com/a"}
 		}), &prior)
@@ -122,11 +124,13 @@ func TestNotificationPolicyModelFromAPI(t *testing.T) {
 func TestCreateRequestFromModel(t *testing.T) {
 	t.Run("all types and generated secret leave fields empty", func(t *testing.T) {
 		req := createRequestFromModel(notificationPolicyModel{
-			Name:              types.StringValue("alerts"),
-			Channel:           types.StringValue(sequence.ChannelWebhook),
-			Recipients:        stringSet([]string{"https://hooks.example.com/a"}),
-			NotificationTypes: types.SetNull(types.StringType),
-			WebhookSecret:     types.StringUnknown(),
+			notificationPolicySummaryModel: notificationPolicySummaryModel{
+				Name:              types.StringValue("alerts"),
+				Channel:           types.StringValue(sequence.ChannelWebhook),
+				Recipients:        stringSet([]string{"https://hooks.example.com/a"}),
+				NotificationTypes: types.SetNull(types.StringType),
+			},
+			WebhookSecret: types.StringUnknown(),
 		})
 		if req.Name != "alerts" || req.Channel != sequence.ChannelWebhook || !slices.Equal(req.Recipients, []string{"https://hooks.example.com/a"}) ||
 			req.NotificationTypes != nil || req.WebhookSecret != "" {
@@ -135,11 +139,13 @@ func TestCreateRequestFromModel(t *testing.T) {
 	})
 	t.Run("types and a supplied secret are sent as written", func(t *testing.T) {
 		req := createRequestFromModel(notificationPolicyModel{
-			Name:              types.StringValue("alerts"),
-			Channel:           types.StringValue(sequence.ChannelWebhook),
-			Recipients:        stringSet([]string{"https://hooks.example.com/a"}),
-			NotificationTypes: stringSet([]string{"SOMETHING_NEW", "INVOICE_ISSUED"}),
-			WebhookSecret:     types.StringValue("mine"),
+			notificationPolicySummaryModel: notificationPolicySummaryModel{
+				Name:              types.StringValue("alerts"),
+				Channel:           types.StringValue(sequence.ChannelWebhook),
+				Recipients:        stringSet([]string{"https://hooks.example.com/a"}),
+				NotificationTypes: stringSet([]string{"SOMETHING_NEW", "INVOICE_ISSUED"}),
+			},
+			WebhookSecret: types.StringValue("mine"),
 		})
 		if !slices.Equal(req.NotificationTypes, []string{"INVOICE_ISSUED", "SOMETHING_NEW"}) || req.WebhookSecret != "mine" {
 			t.Errorf("request = %+v", req)

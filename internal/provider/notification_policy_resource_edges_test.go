@@ -387,14 +387,16 @@ func TestStateAfterWrite(t *testing.T) {
 	})
 	plan := notificationPolicyResourceModel{
 		notificationPolicyModel: notificationPolicyModel{
-			ID:                types.StringUnknown(),
-			Name:              types.StringValue("alerts"),
-			Channel:           types.StringValue(sequence.ChannelWebhook),
-			Recipients:        stringSet([]string{"https://hooks.example.com/a", "https://hooks.example.com/b"}),
-			NotificationTypes: types.SetNull(types.StringType),
-			WebhookSecret:     types.StringNull(),
-			CreatedAt:         types.StringUnknown(),
-			SequenceAccountID: types.StringUnknown(),
+			notificationPolicySummaryModel: notificationPolicySummaryModel{
+				ID:                types.StringUnknown(),
+				Name:              types.StringValue("alerts"),
+				Channel:           types.StringValue(sequence.ChannelWebhook),
+				Recipients:        stringSet([]string{"https://hooks.example.com/a", "https://hooks.example.com/b"}),
+				NotificationTypes: types.SetNull(types.StringType),
+				CreatedAt:         types.StringUnknown(),
+				SequenceAccountID: types.StringUnknown(),
+			},
+			WebhookSecret: types.StringNull(),
 		},
 		WebhookSecretWO:        types.StringNull(),
 		WebhookSecretWOVersion: types.Int64Value(2),
