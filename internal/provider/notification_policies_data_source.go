@@ -70,38 +70,7 @@ func (d *notificationPoliciesDataSource) Schema(_ context.Context, _ datasource.
 				MarkdownDescription: "The matching policies, ordered by name, then id.",
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{
-					Attributes: map[string]schema.Attribute{
-						"id": schema.StringAttribute{
-							MarkdownDescription: "ID of the policy.",
-							Computed:            true,
-						},
-						"name": schema.StringAttribute{
-							MarkdownDescription: "Name of the policy (not necessarily unique).",
-							Computed:            true,
-						},
-						"channel": schema.StringAttribute{
-							MarkdownDescription: "How notifications are delivered: `WEBHOOK` or `EMAIL`.",
-							Computed:            true,
-						},
-						"recipients": schema.SetAttribute{
-							MarkdownDescription: "Webhook URLs (`WEBHOOK`) or e-mail addresses (`EMAIL`).",
-							ElementType:         types.StringType,
-							Computed:            true,
-						},
-						"notification_types": schema.SetAttribute{
-							MarkdownDescription: "Notification types the policy sends. Null means all types.",
-							ElementType:         types.StringType,
-							Computed:            true,
-						},
-						"created_at": schema.StringAttribute{
-							MarkdownDescription: "When the policy was created (ISO-8601, UTC).",
-							Computed:            true,
-						},
-						"sequence_account_id": schema.StringAttribute{
-							MarkdownDescription: "ID of the Sequence account that owns the policy.",
-							Computed:            true,
-						},
-					},
+					Attributes: withPolicySummaryAttributes(nil),
 				},
 			},
 			"ids": schema.ListAttribute{

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -39,7 +40,7 @@ func (d *notificationPolicyDataSource) Schema(_ context.Context, _ datasource.Sc
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads one Sequence notification policy, selected by `id` or by its exact `name`. " +
 			"Set exactly one of the two. Returns the same attributes as the `sequence_notification_policy` resource.",
-		Attributes: map[string]schema.Attribute{
+		Attributes: withPolicySummaryAttributes(map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "ID of the policy to read. Exactly one of `id` and `name` must be set.",
 				Optional:            true,
@@ -59,36 +60,62 @@ func (d *notificationPolicyDataSource) Schema(_ context.Context, _ datasource.Sc
 				Computed:   true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
-			"channel": schema.StringAttribute{
-				MarkdownDescription: "How notifications are delivered: `WEBHOOK` or `EMAIL`.",
-				Computed:            true,
-			},
-			"recipients": schema.SetAttribute{
-				MarkdownDescription: "Webhook URLs (`WEBHOOK`) or e-mail addresses (`EMAIL`) that receive the notifications.",
-				ElementType:         types.StringType,
-				Computed:            true,
-			},
-			"notification_types": schema.SetAttribute{
-				MarkdownDescription: "Notification types the policy sends. Null means all types, including ones Sequence adds later.",
-				ElementType:         types.StringType,
-				Computed:            true,
-			},
 			"webhook_secret": schema.StringAttribute{
 				MarkdownDescription: "Secret Sequence signs `WEBHOOK` deliveries with. Sensitive. Null for `EMAIL` policies " +
 					"and whenever the Sequence API does not return the secret on reads.",
 				Computed:  true,
 				Sensitive: true,
 			},
-			"created_at": schema.StringAttribute{
-				MarkdownDescription: "When the policy was created (ISO-8601, UTC), as reported by Sequence.",
-				Computed:            true,
-			},
-			"sequence_account_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the Sequence account that owns the policy.",
-				Computed:            true,
-			},
+		}),
+	}
+}
+
+// Descriptions of the computed attributes every object describing a policy has, the resource's
+// included, so they cannot drift apart.
+const (
+	createdAtDescription         = "When the policy was created, as Sequence reports it (ISO-8601, UTC)."
+	sequenceAccountIDDescription = "Identifier of the Sequence account that owns the policy."
+)
+
+// withPolicySummaryAttributes returns attrs completed with the attributes of
+// notificationPolicySummaryModel, all computed, as both data sources show them (a policy in the
+// list, or the one read); an attribute in attrs (such as the singular's selectors id and name)
+// takes the place of the shared one.
+func withPolicySummaryAttributes(attrs map[string]schema.Attribute) map[string]schema.Attribute {
+	shared := map[string]schema.Attribute{
+		"id": schema.StringAttribute{
+			MarkdownDescription: "ID of the policy.",
+			Computed:            true,
+		},
+		"name": schema.StringAttribute{
+			MarkdownDescription: "Name of the policy (not necessarily unique).",
+			Computed:            true,
+		},
+		"channel": schema.StringAttribute{
+			MarkdownDescription: "How notifications are delivered: `WEBHOOK` or `EMAIL`.",
+			Computed:            true,
+		},
+		"recipients": schema.SetAttribute{
+			MarkdownDescription: "Webhook URLs (`WEBHOOK`) or e-mail addresses (`EMAIL`) that receive the notifications.",
+			ElementType:         types.StringType,
+			Computed:            true,
+		},
+		"notification_types": schema.SetAttribute{
+			MarkdownDescription: "Notification types the policy sends. Null means all types, including ones Sequence adds later.",
+			ElementType:         types.StringType,
+			Computed:            true,
+		},
+		"created_at": schema.StringAttribute{
+			MarkdownDescription: createdAtDescription,
+			Computed:            true,
+		},
+		"sequence_account_id": schema.StringAttribute{
+			MarkdownDescription: sequenceAccountIDDescription,
+			Computed:            true,
 		},
 	}
+	maps.Copy(shared, attrs)
+	return shared
 }
 
 func (d *notificationPolicyDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {

@@ -147,12 +147,12 @@ func (r *notificationPolicyResource) Schema(_ context.Context, _ resource.Schema
 				},
 			},
 			"created_at": schema.StringAttribute{
-				MarkdownDescription: "When the policy was created, as Sequence reports it (ISO-8601, UTC).",
+				MarkdownDescription: createdAtDescription,
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"sequence_account_id": schema.StringAttribute{
-				MarkdownDescription: "Identifier of the Sequence account that owns the policy.",
+				MarkdownDescription: sequenceAccountIDDescription,
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
