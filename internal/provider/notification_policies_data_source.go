@@ -90,13 +90,8 @@ func (d *notificationPoliciesDataSource) Configure(_ context.Context, req dataso
 
 func (d *notificationPoliciesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config notificationPoliciesDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	client, diags := d.data.apiClient()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	client := d.data.clientFor(ctx, req.Config.Get, &config, &resp.Diagnostics)
+	if client == nil {
 		return
 	}
 

@@ -126,17 +126,13 @@ func (d *notificationPolicyDataSource) Configure(_ context.Context, req datasour
 
 func (d *notificationPolicyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config notificationPolicyModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	client, diags := d.data.apiClient()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	client := d.data.clientFor(ctx, req.Config.Get, &config, &resp.Diagnostics)
+	if client == nil {
 		return
 	}
 
 	var policy *sequence.NotificationPolicy
+	var diags diag.Diagnostics
 	if !config.ID.IsNull() {
 		policy, diags = notificationPolicyByID(ctx, client, config.ID.ValueString())
 	} else {

@@ -175,9 +175,8 @@ func (r *notificationPolicyResource) Create(ctx context.Context, req resource.Cr
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, diags := r.data.apiClient()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	client := r.data.clientOrError(&resp.Diagnostics)
+	if client == nil {
 		return
 	}
 
@@ -219,9 +218,8 @@ func (r *notificationPolicyResource) Read(ctx context.Context, req resource.Read
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, diags := r.data.apiClient()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	client := r.data.clientOrError(&resp.Diagnostics)
+	if client == nil {
 		return
 	}
 
@@ -269,9 +267,8 @@ func (r *notificationPolicyResource) Update(ctx context.Context, req resource.Up
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, diags := r.data.apiClient()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	client := r.data.clientOrError(&resp.Diagnostics)
+	if client == nil {
 		return
 	}
 
@@ -325,13 +322,8 @@ func (r *notificationPolicyResource) Update(ctx context.Context, req resource.Up
 
 func (r *notificationPolicyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var prior notificationPolicyResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	client, diags := r.data.apiClient()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	client := r.data.clientFor(ctx, req.State.Get, &prior, &resp.Diagnostics)
+	if client == nil {
 		return
 	}
 

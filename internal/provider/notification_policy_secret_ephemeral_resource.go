@@ -71,13 +71,8 @@ func (e *notificationPolicySecretEphemeralResource) Configure(_ context.Context,
 
 func (e *notificationPolicySecretEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
 	var config notificationPolicySecretModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	client, diags := e.data.apiClient()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	client := e.data.clientFor(ctx, req.Config.Get, &config, &resp.Diagnostics)
+	if client == nil {
 		return
 	}
 
