@@ -210,27 +210,14 @@ func (e *Emulator) update(w http.ResponseWriter, id string, change func(p *Polic
 }
 
 func (e *Emulator) addRecipients(w http.ResponseWriter, r *http.Request, id string) {
-	obj, ok := readJSONObject(w, r, "recipients")
-	if !ok {
-		return
-	}
-	var errs []fieldError
-	recipients, _, _ := stringsField(obj, "recipients", &errs)
-	if len(errs) == 0 && len(recipients) == 0 {
-		errs = append(errs, fieldError{Key: "recipients", Error: "must contain at least one recipient"})
-	}
-	e.update(w, id, func(p *Policy) []fieldError {
-		if len(errs) > 0 {
-			return errs
-		}
-		added := validRecipients(p.Channel, "recipients", recipients, &errs)
-		if len(errs) > 0 {
-			return errs
+	e.addElements(w, r, id, "recipients", "must contain at least one recipient", func(p *Policy, values []string, errs *[]fieldError) {
+		added := validRecipients(p.Channel, "recipients", values, errs)
+		if len(*errs) > 0 {
+			return
 		}
 		for _, rcpt := range added {
 			p.Recipients = appendRecipient(p.Channel, p.Recipients, rcpt)
 		}
-		return nil
 	})
 }
 
@@ -249,28 +236,39 @@ func (e *Emulator) removeRecipient(w http.ResponseWriter, id, recipient string) 
 }
 
 func (e *Emulator) addNotificationTypes(w http.ResponseWriter, r *http.Request, id string) {
-	obj, ok := readJSONObject(w, r, "notificationTypes")
-	if !ok {
-		return
-	}
-	var errs []fieldError
-	types, _, _ := stringsField(obj, "notificationTypes", &errs)
-	if len(errs) == 0 && len(types) == 0 {
-		errs = append(errs, fieldError{Key: "notificationTypes", Error: "must contain at least one notification type"})
-	}
-	e.update(w, id, func(p *Policy) []fieldError {
-		if len(errs) > 0 {
-			return errs
-		}
-		added := e.validTypesLocked("notificationTypes", types, &errs)
-		if len(errs) > 0 {
-			return errs
+	e.addElements(w, r, id, "notificationTypes", "must contain at least one notification type", func(p *Policy, values []string, errs *[]fieldError) {
+		added := e.validTypesLocked("notificationTypes", values, errs)
+		if len(*errs) > 0 {
+			return
 		}
 		// An all-types policy (nil) then matches exactly the added types.
 		for _, t := range added {
 			if !slices.Contains(p.NotificationTypes, t) {
 				p.NotificationTypes = append(p.NotificationTypes, t)
 			}
+		}
+	})
+}
+
+// addElements is both add endpoints: a body {member: [...]} with at least one value, which add
+// checks against the policy (appending field errors, which leave the policy unchanged) and adds.
+func (e *Emulator) addElements(w http.ResponseWriter, r *http.Request, id, member, emptyError string, add func(p *Policy, values []string, errs *[]fieldError)) {
+	obj, ok := readJSONObject(w, r, member)
+	if !ok {
+		return
+	}
+	var errs []fieldError
+	values, _, _ := stringsField(obj, member, &errs)
+	if len(errs) == 0 && len(values) == 0 {
+		errs = append(errs, fieldError{Key: member, Error: emptyError})
+	}
+	e.update(w, id, func(p *Policy) []fieldError {
+		if len(errs) > 0 {
+			return errs
+		}
+		add(p, values, &errs)
+		if len(errs) > 0 {
+			return errs
 		}
 		return nil
 	})
