@@ -1,8 +1,10 @@
 // Package sequencetest is an in-memory emulator of the Sequence notification-policy API
 // (version 2024-07-30), in the spirit of net/http/httptest.
 //
-// It implements the contract in sequence-api.md, including the behaviour that contract leaves
-// open, and is deliberately strict: it rejects what Sequence would reject. It powers the unit and
+// It implements the notification-policy endpoints as Sequence documents them (the points that
+// matter to the provider are in README.md, "API notes"), including the behaviour the
+// documentation leaves open (listed below), and is deliberately strict: it rejects what Sequence
+// would reject. It powers the unit and
 // acceptance tests, `make demo` and local development (see cmd/sequence-emulator), so it is an
 // independent implementation of the server and imports nothing from the client package.
 //
@@ -12,7 +14,7 @@
 // UnrecognisedApiVersion); then the endpoint. Faults and the limit therefore apply to every /api
 // request, authenticated or not. Every response carries a Sequence-Version header.
 //
-// Choices the contract leaves to the emulator:
+// Choices the documentation leaves to the emulator:
 //   - An injected 429 sends "Retry-After: 0" unless WithFaultRetryAfter says otherwise, so tests
 //     of retries stay fast; the header is still present to be parsed.
 //   - An injected 503 has an HTML body, as a load balancer would send: clients must cope with
