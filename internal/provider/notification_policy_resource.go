@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -213,12 +214,7 @@ func (r *notificationPolicyResource) Create(ctx context.Context, req resource.Cr
 func (r *notificationPolicyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var prior notificationPolicyResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
-	fingerprint, diags := writeOnlySecretFingerprintFrom(ctx, req.Private)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	client := r.data.clientOrError(&resp.Diagnostics)
+	fingerprint, client := r.fingerprintAndClient(ctx, req.Private, &resp.Diagnostics)
 	if client == nil {
 		return
 	}
@@ -253,6 +249,18 @@ func (r *notificationPolicyResource) Read(ctx context.Context, req resource.Read
 	}
 }
 
+// fingerprintAndClient opens Read and Update once their models are read: the write-only secret's
+// fingerprint from private state (nil when the secret is not write-only), then the API client.
+// client is nil when either failed, with the reason in diags.
+func (r *notificationPolicyResource) fingerprintAndClient(ctx context.Context, private privateStateReader, diags *diag.Diagnostics) (*writeOnlySecretFingerprint, *sequence.Client) {
+	fingerprint, fingerprintDiags := writeOnlySecretFingerprintFrom(ctx, private)
+	diags.Append(fingerprintDiags...)
+	if diags.HasError() {
+		return nil, nil
+	}
+	return fingerprint, r.data.clientOrError(diags)
+}
+
 // Update changes recipients and notification types in place, in two waves of concurrent requests
 // (see updateWaves): the additions, one request per collection, then the removals, one request
 // per member as the API requires.
@@ -262,12 +270,7 @@ func (r *notificationPolicyResource) Update(ctx context.Context, req resource.Up
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("webhook_secret_wo"), &writeOnlySecret)...)
-	fingerprint, diags := writeOnlySecretFingerprintFrom(ctx, req.Private)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	client := r.data.clientOrError(&resp.Diagnostics)
+	fingerprint, client := r.fingerprintAndClient(ctx, req.Private, &resp.Diagnostics)
 	if client == nil {
 		return
 	}
