@@ -71,26 +71,21 @@ func WithAccountID(id string) Option { return func(c *config) { c.accountID = id
 // standalone command logs with it). It runs on the request's goroutine.
 func WithRequestHook(hook func(Request)) Option { return func(c *config) { c.onRequest = hook } }
 
-// SetLatency changes the per-request latency.
-func (e *Emulator) SetLatency(d time.Duration) {
+// reconfigure applies opt to the running emulator: each setter is its option, applied under the lock.
+func (e *Emulator) reconfigure(opt Option) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.cfg.latency = d
+	opt(&e.cfg)
 }
+
+// SetLatency changes the per-request latency.
+func (e *Emulator) SetLatency(d time.Duration) { e.reconfigure(WithLatency(d)) }
 
 // SetFaults changes the fault rate and kinds (all kinds when none are given).
-func (e *Emulator) SetFaults(rate float64, kinds ...FaultKind) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.cfg.faultRate, e.cfg.faultKinds = clampRate(rate), faultKindsOrAll(kinds)
-}
+func (e *Emulator) SetFaults(rate float64, kinds ...FaultKind) { e.reconfigure(WithFaults(rate, kinds...)) }
 
 // SetFaultRetryAfter changes the Retry-After of injected 429 faults (see WithFaultRetryAfter).
-func (e *Emulator) SetFaultRetryAfter(d time.Duration) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.cfg.faultRetryAfter = d
-}
+func (e *Emulator) SetFaultRetryAfter(d time.Duration) { e.reconfigure(WithFaultRetryAfter(d)) }
 
 // QueueFaults makes the next len(kinds) /api requests fail with these kinds, in order, before
 // any random fault is drawn: deterministic failures for tests ("503 once, then succeed").
@@ -109,11 +104,7 @@ func (e *Emulator) SetRequestsPerMinute(n int) {
 }
 
 // SetOmitSecretOnRead switches whether GET and list leave out webhookSecret.
-func (e *Emulator) SetOmitSecretOnRead(omit bool) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.cfg.omitSecretOnRead = omit
-}
+func (e *Emulator) SetOmitSecretOnRead(omit bool) { e.reconfigure(WithOmitSecretOnRead(omit)) }
 
 // SetNotificationTypes replaces the set of valid notification types (Sequence changes it within
 // an API version); stored policies keep theirs.
