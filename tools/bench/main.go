@@ -236,26 +236,19 @@ func run(ctx context.Context, o options, args []string) error {
 			results.Groups = append(results.Groups, g)
 		}
 	}
-	if o.latencyN > 0 {
-		v := variant{Kind: variantLatency, Name: fmt.Sprintf("%s latency per request", o.latency), Latency: o.latency}
-		g, err := h.runGroup(ctx, groupSpec{CLI: variantCLI, N: o.latencyN, Variant: v, Subjects: []subject{subjectProvider}, Runs: o.latencyRuns})
-		if err != nil {
-			return err
+	// The variant groups, each on variantCLI; a count of 0 leaves one out.
+	for _, spec := range []groupSpec{
+		{CLI: variantCLI, N: o.latencyN, Runs: o.latencyRuns, Subjects: []subject{subjectProvider},
+			Variant: variant{Kind: variantLatency, Name: fmt.Sprintf("%s latency per request", o.latency), Latency: o.latency}},
+		{CLI: variantCLI, N: o.rateLimitN, Runs: o.rateLimitRuns, Subjects: []subject{subjectProvider},
+			Variant: variant{Kind: variantRateLimit, Name: fmt.Sprintf("%d requests/minute limit", o.rpm), RequestsPerMinute: o.rpm}},
+		{CLI: variantCLI, N: o.quietLogsN, Runs: o.runs, Subjects: []subject{subjectProvider, subjectPluginFloor},
+			Variant: variant{Kind: variantLogsOn, Name: "plugin logs on (" + logsOnEnv + ")", Env: []string{logsOnEnv}}},
+	} {
+		if spec.N <= 0 {
+			continue
 		}
-		results.Groups = append(results.Groups, g)
-	}
-	if o.rateLimitN > 0 {
-		v := variant{Kind: variantRateLimit, Name: fmt.Sprintf("%d requests/minute limit", o.rpm), RequestsPerMinute: o.rpm}
-		g, err := h.runGroup(ctx, groupSpec{CLI: variantCLI, N: o.rateLimitN, Variant: v, Subjects: []subject{subjectProvider}, Runs: o.rateLimitRuns})
-		if err != nil {
-			return err
-		}
-		results.Groups = append(results.Groups, g)
-	}
-	if o.quietLogsN > 0 {
-		v := variant{Kind: variantLogsOn, Name: "plugin logs on (" + logsOnEnv + ")", Env: []string{logsOnEnv}}
-		g, err := h.runGroup(ctx, groupSpec{CLI: variantCLI, N: o.quietLogsN, Variant: v,
-			Subjects: []subject{subjectProvider, subjectPluginFloor}, Runs: o.runs})
+		g, err := h.runGroup(ctx, spec)
 		if err != nil {
 			return err
 		}
