@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/sequencehq/terraform-provider-sequence/internal/sequence"
@@ -181,5 +182,64 @@ func TestNotificationPolicyResourceModelFromAPI(t *testing.T) {
 	}
 	if !plaintext.WebhookSecretWOVersion.IsNull() {
 		t.Errorf("an imported policy has webhook_secret_wo_version %v, want null", plaintext.WebhookSecretWOVersion)
+	}
+}
+
+// stateAfterWrite keeps every known planned value and takes only the unknown ones from the API.
+func TestStateAfterWrite(t *testing.T) {
+	answer := apiPolicy(func(p *sequence.NotificationPolicy) {
+		p.Recipients = append(p.Recipients, "https://hooks.example.com/added-in-the-dashboard")
+		p.NotificationTypes = []string{"INVOICE_ISSUED"}
+		p.WebhookSecret = "whsec_fromtheapi"
+	})
+	plan := notificationPolicyResourceModel{
+		notificationPolicyModel: notificationPolicyModel{
+			notificationPolicySummaryModel: notificationPolicySummaryModel{
+				ID:                types.StringUnknown(),
+				Name:              types.StringValue("alerts"),
+				Channel:           types.StringValue(sequence.ChannelWebhook),
+				Recipients:        stringSet([]string{"https://hooks.example.com/a", "https://hooks.example.com/b"}),
+				NotificationTypes: types.SetNull(types.StringType),
+				CreatedAt:         types.StringUnknown(),
+				SequenceAccountID: types.StringUnknown(),
+			},
+			WebhookSecret: types.StringNull(),
+		},
+		WebhookSecretWO:        types.StringNull(),
+		WebhookSecretWOVersion: types.Int64Value(2),
+	}
+
+	state := stateAfterWrite(answer, plan, false)
+	want := plan
+	want.ID = types.StringValue(answer.ID)
+	want.CreatedAt = types.StringValue(answer.CreatedAt)
+	want.SequenceAccountID = types.StringValue(answer.SequenceAccountID)
+	for _, f := range []struct {
+		name      string
+		got, want attr.Value
+	}{
+		{"id", state.ID, want.ID},
+		{"name", state.Name, want.Name},
+		{"channel", state.Channel, want.Channel},
+		{"recipients", state.Recipients, want.Recipients},
+		{"notification_types", state.NotificationTypes, want.NotificationTypes},
+		{"webhook_secret", state.WebhookSecret, want.WebhookSecret},
+		{"created_at", state.CreatedAt, want.CreatedAt},
+		{"sequence_account_id", state.SequenceAccountID, want.SequenceAccountID},
+		{"webhook_secret_wo", state.WebhookSecretWO, want.WebhookSecretWO},
+		{"webhook_secret_wo_version", state.WebhookSecretWOVersion, want.WebhookSecretWOVersion},
+	} {
+		if !f.got.Equal(f.want) {
+			// Secrets in this test are fake, but the message follows the rule: no values.
+			t.Errorf("%s is not the planned value (or, planned unknown, the API's)", f.name)
+		}
+	}
+
+	plan.WebhookSecret = types.StringUnknown()
+	if got := stateAfterWrite(answer, plan, false).WebhookSecret; !got.Equal(types.StringValue(answer.WebhookSecret)) {
+		t.Error("a secret planned unknown (generated) was not taken from the API")
+	}
+	if got := stateAfterWrite(answer, plan, true).WebhookSecret; !got.IsNull() {
+		t.Error("a secret planned unknown with the write-only input in use reached state")
 	}
 }

@@ -5,13 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
-	"regexp"
-	"strings"
-	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -43,73 +38,6 @@ type notificationPolicyRecipientModel struct {
 	ID        types.String `tfsdk:"id"`
 	PolicyID  types.String `tfsdk:"policy_id"`
 	Recipient types.String `tfsdk:"recipient"`
-}
-
-// recipientIDSeparator joins the policy id and the recipient in the resource id. The id is split
-// at its first separator: Sequence's policy ids (UUIDs) never contain one, so everything after it,
-// slashes and colons of a webhook URL included, is the recipient.
-const recipientIDSeparator = "/"
-
-func notificationPolicyRecipientID(policyID, recipient string) string {
-	return policyID + recipientIDSeparator + recipient
-}
-
-// parseNotificationPolicyRecipientID splits an id made by notificationPolicyRecipientID, or
-// explains why id is not one.
-func parseNotificationPolicyRecipientID(id string) (policyID, recipient, problem string) {
-	policyID, recipient, found := strings.Cut(id, recipientIDSeparator)
-	switch {
-	case !found:
-		return "", "", fmt.Sprintf("%q has no %q: the id is the policy id, a slash, then the recipient", id, recipientIDSeparator)
-	case policyIDProblem(policyID) != "":
-		return "", "", fmt.Sprintf("the policy id part of %q: %s", id, policyIDProblem(policyID))
-	case recipientFormProblem(recipient) != "":
-		return "", "", fmt.Sprintf("the recipient part of %q: %s", id, recipientFormProblem(recipient))
-	}
-	return policyID, recipient, ""
-}
-
-const recipientForms = "a recipient is an e-mail address such as ops@example.com (EMAIL policies) or an absolute https " +
-	"URL such as https://hooks.example.com/sequence (WEBHOOK policies)"
-
-// recipientFormProblem checks the form of a recipient whose policy's channel is not known at plan
-// time: either channel's form will do (recipientProblem judges it against the channel).
-func recipientFormProblem(recipient string) string {
-	if recipient == "" {
-		return "a recipient must not be an empty string"
-	}
-	if strings.IndexFunc(recipient, unicode.IsSpace) >= 0 {
-		return fmt.Sprintf("%q contains white space; %s", recipient, recipientForms)
-	}
-	email, webhook := emailProblem(recipient), webhookURLProblem(recipient)
-	switch {
-	case email == "" || webhook == "":
-		return ""
-	case looksLikeURL(recipient):
-		return webhook
-	default:
-		return email
-	}
-}
-
-// looksLikeURL tells which form a bad recipient was probably meant to have, to pick the message.
-func looksLikeURL(s string) bool {
-	if strings.Contains(s, "://") {
-		return true
-	}
-	u, err := url.Parse(s)
-	return err == nil && u.Scheme != "" && !strings.Contains(s, "@")
-}
-
-// policyIDPattern is what a policy id in policy_id or in an import id must look like: no slash
-// (it would make the resource id ambiguous) and no white space.
-var policyIDPattern = regexp.MustCompile(`^[^/\s]+$`)
-
-func policyIDProblem(id string) string {
-	if !policyIDPattern.MatchString(id) {
-		return fmt.Sprintf("%q is not a notification policy id: it must be non-empty, without slashes or white space", id)
-	}
-	return ""
 }
 
 func (r *notificationPolicyRecipientResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -162,49 +90,6 @@ func (r *notificationPolicyRecipientResource) Schema(_ context.Context, _ resour
 			},
 		},
 	}
-}
-
-// keepPriorEmailSpelling plans the recipient in state when the configured one is the same e-mail
-// address in another letter case (Sequence compares e-mail recipients ignoring case), so that a
-// case-only change, or an import spelled differently from the configuration, plans nothing rather
-// than removing the address and adding it again. The policy's channel is not known at plan time,
-// but an e-mail address is never a webhook URL, so two e-mail-shaped values equal under e-mail
-// comparison are the same recipient on whichever channel. Terraform accepts a planned value equal
-// to the prior state in place of the configured one when both are non-null.
-type keepPriorEmailSpelling struct{}
-
-var _ planmodifier.String = keepPriorEmailSpelling{}
-
-func (keepPriorEmailSpelling) Description(context.Context) string {
-	return "keeps the recipient in state when the configured e-mail address differs from it only in letter case"
-}
-
-func (m keepPriorEmailSpelling) MarkdownDescription(ctx context.Context) string {
-	return m.Description(ctx)
-}
-
-func (keepPriorEmailSpelling) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || req.StateValue.IsNull() || req.StateValue.IsUnknown() ||
-		req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.PlanValue.Equal(req.StateValue) {
-		return
-	}
-	// Moving to another policy sends the configured spelling to it.
-	var plannedPolicy, priorPolicy types.String
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("policy_id"), &plannedPolicy)...)
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("policy_id"), &priorPolicy)...)
-	if resp.Diagnostics.HasError() || plannedPolicy.IsUnknown() || !plannedPolicy.Equal(priorPolicy) {
-		return
-	}
-	configured, prior := req.ConfigValue.ValueString(), req.StateValue.ValueString()
-	if isEmailRecipient(configured) && isEmailRecipient(prior) &&
-		sequence.RecipientKey(sequence.ChannelEmail, configured) == sequence.RecipientKey(sequence.ChannelEmail, prior) {
-		resp.PlanValue = req.StateValue
-	}
-}
-
-// isEmailRecipient reports whether recipient is an e-mail address and cannot be a webhook URL.
-func isEmailRecipient(recipient string) bool {
-	return emailProblem(recipient) == "" && webhookURLProblem(recipient) != "" && !looksLikeURL(recipient)
 }
 
 func (r *notificationPolicyRecipientResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

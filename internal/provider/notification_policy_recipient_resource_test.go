@@ -1,18 +1,11 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -256,63 +249,6 @@ func TestAccNotificationPolicyRecipient_importInOtherCaseIsNoChange(t *testing.T
 			},
 		},
 	})
-}
-
-// keepPriorEmailSpelling keeps the prior spelling only for the same e-mail address on the same
-// policy; anything else is planned as configured (and replaces the resource).
-func TestKeepPriorEmailSpelling(t *testing.T) {
-	ctx := context.Background()
-	var schemaResp fwresource.SchemaResponse
-	NewNotificationPolicyRecipientResource().Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
-	objectType := schemaResp.Schema.Type().TerraformType(ctx)
-	object := func(policyID, recipient any) tftypes.Value {
-		return tftypes.NewValue(objectType, map[string]tftypes.Value{
-			"id":        tftypes.NewValue(tftypes.String, nil),
-			"policy_id": tftypes.NewValue(tftypes.String, policyID),
-			"recipient": tftypes.NewValue(tftypes.String, recipient),
-		})
-	}
-	for _, tc := range []struct {
-		name               string
-		priorPolicy, prior string
-		plannedPolicy      any // string, or tftypes.UnknownValue
-		configured         string
-		wantPrior          bool
-	}{
-		{"case-only e-mail change", "p1", "Team-A@Example.com", "p1", "team-a@example.com", true},
-		{"Unicode case folding", "p1", "straße@example.com", "p1", "STRASSE@example.com", false},
-		{"another address", "p1", "a@example.com", "p1", "b@example.com", false},
-		{"webhook URL case change", "p1", "https://hooks.example.com/A", "p1", "https://hooks.example.com/a", false},
-		{"webhook URL host case change", "p1", "https://Hooks.example.com/a", "p1", "https://hooks.example.com/a", false},
-		{"another policy", "p1", "Ops@example.com", "p2", "ops@example.com", false},
-		{"policy not known yet", "p1", "Ops@example.com", tftypes.UnknownValue, "ops@example.com", false},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			state := tfsdk.State{Schema: schemaResp.Schema, Raw: object(tc.priorPolicy, tc.prior)}
-			plan := tfsdk.Plan{Schema: schemaResp.Schema, Raw: object(tc.plannedPolicy, tc.configured)}
-			req := planmodifier.StringRequest{
-				Path:        path.Root("recipient"),
-				State:       state,
-				Plan:        plan,
-				Config:      tfsdk.Config{Schema: schemaResp.Schema, Raw: plan.Raw},
-				StateValue:  types.StringValue(tc.prior),
-				PlanValue:   types.StringValue(tc.configured),
-				ConfigValue: types.StringValue(tc.configured),
-			}
-			resp := planmodifier.StringResponse{PlanValue: req.PlanValue}
-			keepPriorEmailSpelling{}.PlanModifyString(ctx, req, &resp)
-			if resp.Diagnostics.HasError() {
-				t.Fatalf("diagnostics: %v", resp.Diagnostics)
-			}
-			want := tc.configured
-			if tc.wantPrior {
-				want = tc.prior
-			}
-			if got := resp.PlanValue.ValueString(); got != want {
-				t.Errorf("planned %q, want %q", got, want)
-			}
-		})
-	}
 }
 
 func mustUpdatePolicy(srv *sequencetest.Server, id string, change func(*sequencetest.Policy)) {
@@ -598,44 +534,6 @@ func TestAccNotificationPolicyRecipient_importedRecipientRemovedLaterIsAddedAgai
 			},
 		},
 	})
-}
-
-func TestParseNotificationPolicyRecipientID(t *testing.T) {
-	const pid = "3f0a1b2c-4d5e-4f60-8a7b-9c0d1e2f3a4b"
-	for _, recipient := range []string{"ops@example.com", awkwardWebhookURL, "https://h.example.com:8443/a/b:c/"} {
-		id := notificationPolicyRecipientID(pid, recipient)
-		gotPolicy, gotRecipient, problem := parseNotificationPolicyRecipientID(id)
-		if problem != "" || gotPolicy != pid || gotRecipient != recipient {
-			t.Errorf("parse(%q) = %q, %q, %q; want %q, %q", id, gotPolicy, gotRecipient, problem, pid, recipient)
-		}
-	}
-	for _, bad := range []string{"", "x", "/ops@example.com", pid + "/", pid + "/not a recipient", " " + pid + "/ops@example.com"} {
-		if _, _, problem := parseNotificationPolicyRecipientID(bad); problem == "" {
-			t.Errorf("parse(%q) accepted it", bad)
-		}
-	}
-}
-
-func TestRecipientFormProblem(t *testing.T) {
-	for _, tc := range []struct{ in, want string }{
-		{"ops@example.com", ""},
-		{"https://hooks.example.com/a?b=c:d", ""},
-		{"", "must not be an empty string"},
-		{"ops@example.com ", "contains white space"},
-		{"https://hooks.example.com/a b", "contains white space"},
-		{"ops\t@example.com", "contains white space"},
-		{"http://hooks.example.com/a", "uses http"},
-		{"ftp://hooks.example.com/a", "uses ftp"},
-		{"hooks.example.com/a", "not a valid e-mail address"},
-		{"Ops <ops@example.com>", "contains white space"},
-		{"<ops@example.com>", "must be a bare e-mail address"},
-		{"ops", "not a valid e-mail address"},
-	} {
-		got := recipientFormProblem(tc.in)
-		if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
-			t.Errorf("recipientFormProblem(%q) = %q, want it to contain %q", tc.in, got, tc.want)
-		}
-	}
 }
 
 // Two teams, two configurations, two state files, one policy: the owner's configuration has the

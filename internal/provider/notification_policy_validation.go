@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -217,4 +218,41 @@ func (r *notificationPolicyResource) ValidateConfig(ctx context.Context, req res
 					quoteAll(group)))
 		}
 	}
+}
+
+const recipientForms = "a recipient is an e-mail address such as ops@example.com (EMAIL policies) or an absolute https " +
+	"URL such as https://hooks.example.com/sequence (WEBHOOK policies)"
+
+// recipientFormProblem checks the form of a recipient whose policy's channel is not known at plan
+// time: either channel's form will do (recipientProblem judges it against the channel).
+func recipientFormProblem(recipient string) string {
+	if recipient == "" {
+		return "a recipient must not be an empty string"
+	}
+	if strings.IndexFunc(recipient, unicode.IsSpace) >= 0 {
+		return fmt.Sprintf("%q contains white space; %s", recipient, recipientForms)
+	}
+	email, webhook := emailProblem(recipient), webhookURLProblem(recipient)
+	switch {
+	case email == "" || webhook == "":
+		return ""
+	case looksLikeURL(recipient):
+		return webhook
+	default:
+		return email
+	}
+}
+
+// looksLikeURL tells which form a bad recipient was probably meant to have, to pick the message.
+func looksLikeURL(s string) bool {
+	if strings.Contains(s, "://") {
+		return true
+	}
+	u, err := url.Parse(s)
+	return err == nil && u.Scheme != "" && !strings.Contains(s, "@")
+}
+
+// isEmailRecipient reports whether recipient is an e-mail address and cannot be a webhook URL.
+func isEmailRecipient(recipient string) bool {
+	return emailProblem(recipient) == "" && webhookURLProblem(recipient) != "" && !looksLikeURL(recipient)
 }

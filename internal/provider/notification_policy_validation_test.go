@@ -300,3 +300,25 @@ resource "sequence_notification_policy" "test" {
 		},
 	})
 }
+
+func TestRecipientFormProblem(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"ops@example.com", ""},
+		{"https://hooks.example.com/a?b=c:d", ""},
+		{"", "must not be an empty string"},
+		{"ops@example.com ", "contains white space"},
+		{"https://hooks.example.com/a b", "contains white space"},
+		{"ops\t@example.com", "contains white space"},
+		{"http://hooks.example.com/a", "uses http"},
+		{"ftp://hooks.example.com/a", "uses ftp"},
+		{"hooks.example.com/a", "not a valid e-mail address"},
+		{"Ops <ops@example.com>", "contains white space"},
+		{"<ops@example.com>", "must be a bare e-mail address"},
+		{"ops", "not a valid e-mail address"},
+	} {
+		got := recipientFormProblem(tc.in)
+		if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
+			t.Errorf("recipientFormProblem(%q) = %q, want it to contain %q", tc.in, got, tc.want)
+		}
+	}
+}
