@@ -82,7 +82,9 @@ func (e *Emulator) reconfigure(opt Option) {
 func (e *Emulator) SetLatency(d time.Duration) { e.reconfigure(WithLatency(d)) }
 
 // SetFaults changes the fault rate and kinds (all kinds when none are given).
-func (e *Emulator) SetFaults(rate float64, kinds ...FaultKind) { e.reconfigure(WithFaults(rate, kinds...)) }
+func (e *Emulator) SetFaults(rate float64, kinds ...FaultKind) {
+	e.reconfigure(WithFaults(rate, kinds...))
+}
 
 // SetFaultRetryAfter changes the Retry-After of injected 429 faults (see WithFaultRetryAfter).
 func (e *Emulator) SetFaultRetryAfter(d time.Duration) { e.reconfigure(WithFaultRetryAfter(d)) }
