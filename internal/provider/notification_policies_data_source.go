@@ -2,15 +2,11 @@ package provider
 
 import (
 	"context"
-	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/sequencehq/terraform-provider-sequence/internal/sequence"
 )
 
 var (
@@ -29,11 +25,9 @@ type notificationPoliciesDataSource struct {
 }
 
 type notificationPoliciesDataSourceModel struct {
-	Channel          types.String                     `tfsdk:"channel"`
-	NotificationType types.String                     `tfsdk:"notification_type"`
-	NameRegex        types.String                     `tfsdk:"name_regex"`
-	Policies         []notificationPolicySummaryModel `tfsdk:"policies"`
-	IDs              []string                         `tfsdk:"ids"`
+	notificationPolicyFiltersModel
+	Policies []notificationPolicySummaryModel `tfsdk:"policies"`
+	IDs      []string                         `tfsdk:"ids"`
 }
 
 func (d *notificationPoliciesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -95,26 +89,11 @@ func (d *notificationPoliciesDataSource) Read(ctx context.Context, req datasourc
 		return
 	}
 
-	filter := notificationPolicyFilter{channel: config.Channel.ValueString()}
-	if pattern := config.NameRegex.ValueString(); pattern != "" {
-		re, err := regexp.Compile(pattern)
-		if err != nil { // the validator has already reported it; this only guards Read on its own
-			resp.Diagnostics.AddAttributeError(path.Root("name_regex"), "Invalid regular expression", err.Error())
-			return
-		}
-		filter.nameRegex = re
-	}
-
-	all, err := client.ListNotificationPolicies(ctx, sequence.ListNotificationPoliciesOptions{
-		NotificationType: config.NotificationType.ValueString(),
-		PageSize:         100, // the API's maximum: fewest requests for large accounts
-	})
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot list notification policies", err.Error())
+	selected, diags := config.list(ctx, client)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-
-	selected := selectNotificationPolicies(all, filter)
 	config.Policies = make([]notificationPolicySummaryModel, len(selected))
 	config.IDs = make([]string, len(selected))
 	for i := range selected {

@@ -3,12 +3,10 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -30,12 +28,6 @@ func NewNotificationPolicyListResource() list.ListResource {
 
 type notificationPolicyListResource struct {
 	data *providerData
-}
-
-type notificationPolicyListConfigModel struct {
-	Channel          types.String `tfsdk:"channel"`
-	NotificationType types.String `tfsdk:"notification_type"`
-	NameRegex        types.String `tfsdk:"name_regex"`
 }
 
 func (l *notificationPolicyListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -77,7 +69,7 @@ func (l *notificationPolicyListResource) Configure(_ context.Context, req resour
 // List reads every page of the API (which filters by type only), applies the other filters as
 // the data source does, and streams the results in the data source's order.
 func (l *notificationPolicyListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	var config notificationPolicyListConfigModel
+	var config notificationPolicyFiltersModel
 	diags := req.Config.Get(ctx, &config)
 	client, clientDiags := l.data.apiClient()
 	diags.Append(clientDiags...)
@@ -85,26 +77,12 @@ func (l *notificationPolicyListResource) List(ctx context.Context, req list.List
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	filter := notificationPolicyFilter{channel: config.Channel.ValueString()}
-	if pattern := config.NameRegex.ValueString(); pattern != "" {
-		re, err := regexp.Compile(pattern)
-		if err != nil {
-			diags.AddAttributeError(path.Root("name_regex"), "Invalid regular expression", err.Error())
-			stream.Results = list.ListResultsStreamDiagnostics(diags)
-			return
-		}
-		filter.nameRegex = re
-	}
-	all, err := client.ListNotificationPolicies(ctx, sequence.ListNotificationPoliciesOptions{
-		NotificationType: config.NotificationType.ValueString(),
-		PageSize:         100,
-	})
-	if err != nil {
-		diags.AddError("Cannot list notification policies", err.Error())
+	selected, listDiags := config.list(ctx, client)
+	diags.Append(listDiags...)
+	if diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	selected := selectNotificationPolicies(all, filter)
 
 	stream.Results = func(push func(list.ListResult) bool) {
 		for i := range selected {
