@@ -97,8 +97,16 @@ func chaosSettings(t *testing.T) (seed uint64, steps int) {
 		}
 		return n, steps
 	}
+	if os.Getenv("CI") != "" {
+		// CI walks one known seed, so a red build means a change of code, not a new draw; new
+		// seeds are explored with make chaos, and what they find becomes a named regression test.
+		return chaosCISeed, steps
+	}
 	return uint64(time.Now().UnixNano()), steps //nolint:gosec // G115: any seed will do
 }
+
+// chaosCISeed is the walk CI runs when CHAOS_SEED is not set.
+const chaosCISeed = 20261201
 
 func TestAccChaosWalk(t *testing.T) {
 	seed, steps := chaosSettings(t)
