@@ -59,6 +59,9 @@ type chaosPolicy struct {
 	woVersion  int    // webhook_secret_wo_version, 0: unset
 	// wantSecret is the secret the policy must have in Sequence, when the walk knows it.
 	wantSecret string
+	// wasWriteOnly: the policy's secret was set through webhook_secret_wo, so the provider refuses
+	// webhook_secret until a replacement (by design: it would put the secret into state).
+	wasWriteOnly bool
 }
 
 // chaosWalk is the walk's state: the configuration it wants and what it did to the dashboard.
@@ -228,7 +231,7 @@ func (w *chaosWalk) chooseSecretForNewPolicy(p *chaosPolicy) {
 		p.wantSecret = p.secret
 	case r == 2 && w.writeOnly:
 		p.secretMode, p.secret, p.woVersion = secretWriteOnly, w.newSecret(), 1
-		p.wantSecret = p.secret
+		p.wantSecret, p.wasWriteOnly = p.secret, true
 	default:
 		p.secretMode, p.secret, p.woVersion, p.wantSecret = secretGenerated, "", 0, ""
 	}
@@ -383,6 +386,7 @@ func (w *chaosWalk) editConfig() {
 		}
 	case 6:
 		p.name = w.newName()
+		p.wasWriteOnly = p.secretMode == secretWriteOnly // a replacement: the new policy starts afresh
 		w.logf("config: %s renamed to %q", addr, p.name)
 	case 7:
 		next := w.newPolicy(otherChannel(p.channel))
@@ -435,15 +439,17 @@ func (w *chaosWalk) changeSecret(addr string, p *chaosPolicy) {
 		w.logf("config: %s changes webhook_secret_wo without a version bump", addr)
 	case w.writeOnly && r == 0 && w.currentSecret(addr) != "":
 		p.secretMode, p.secret, p.woVersion = secretWriteOnly, w.currentSecret(addr), 1
-		p.wantSecret = p.secret
+		p.wantSecret, p.wasWriteOnly = p.secret, true
 		w.logf("config: %s moves its current secret to webhook_secret_wo", addr)
 	case w.writeOnly && r == 1:
 		p.secretMode, p.secret, p.woVersion = secretWriteOnly, w.newSecret(), 1
-		p.wantSecret = p.secret
+		p.wantSecret, p.wasWriteOnly = p.secret, true
 		w.logf("config: %s sets a new webhook_secret_wo", addr)
 	case r == 2 && p.secretMode == secretSupplied:
 		p.secretMode, p.secret, p.wantSecret = secretGenerated, "", ""
 		w.logf("config: %s drops webhook_secret (the secret is kept)", addr)
+	case p.wasWriteOnly:
+		return // webhook_secret after webhook_secret_wo is refused by design
 	default:
 		p.secretMode, p.secret = secretSupplied, w.newSecret()
 		p.wantSecret = p.secret
