@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # `make test`: everything, in this order, reporting every stage even after a failure:
 #   1. unit tests (go test -race ./..., TF_ACC unset);
-#   2. acceptance tests (TF_ACC=1) once per CLI: the pinned Terraform and OpenTofu, plus any
-#      terraform or tofu on PATH whose version differs from the pinned ones;
+#   2. acceptance tests (TF_ACC=1) once per CLI: the pinned Terraform, Terraform 1.5.7 (the
+#      oldest we support) and OpenTofu, plus any terraform or tofu on PATH whose version differs
+#      from the pinned ones;
 #   3. every example directory validated with each of those CLIs, and `terraform fmt -check`.
 #
 # Knobs: TESTARGS (extra go test flags, e.g. "-run TestAccNotificationPolicy"),
-#        ACC_RACE=0 (acceptance tests without -race), SKIP_PATH_CLIS=1 (pinned CLIs only).
+#        ACC_RACE=0 (acceptance tests without -race), SKIP_PATH_CLIS=1 (pinned CLIs only),
+#        CLIS="BIN..." (exactly these terraform/tofu binaries instead of the pinned and PATH ones;
+#        the hosted CI passes the release it installed), SKIP_UNIT=1 (no unit-test stage).
 # Like every script here it runs on bash 3.2 (macOS) too: no mapfile, empty arrays guarded.
 set -euo pipefail
 
@@ -21,21 +24,35 @@ race=(-race)
 [[ "${ACC_RACE:-1}" == 1 ]] || race=()
 
 # The CLIs to test with: name|binary|provider host.
-terraform_bin="$(scripts/tools.sh terraform)"
-tofu_bin="$(scripts/tools.sh tofu)"
-clis=("terraform|$terraform_bin|registry.terraform.io" "tofu|$tofu_bin|registry.opentofu.org")
-if [[ "${SKIP_PATH_CLIS:-0}" != 1 ]]; then
+clis=()
+if [[ -n "${CLIS:-}" ]]; then
+	for bin in $CLIS; do
+		if [[ "$(TF_CLI_CONFIG_FILE=/dev/null "$bin" version 2>/dev/null || true)" == OpenTofu* ]]; then
+			clis+=("tofu|$bin|registry.opentofu.org")
+		else
+			clis+=("terraform|$bin|registry.terraform.io")
+		fi
+	done
+else
+	# The first one also checks the examples' formatting: the current Terraform.
+	clis=("terraform|$(scripts/tools.sh terraform)|registry.terraform.io"
+		"terraform|$(scripts/tools.sh terraform-1.5)|registry.terraform.io"
+		"tofu|$(scripts/tools.sh tofu)|registry.opentofu.org")
+fi
+if [[ -z "${CLIS:-}" && "${SKIP_PATH_CLIS:-0}" != 1 ]]; then
+	# Versions already covered, as name-version words.
+	covered=" "
+	for cli in "${clis[@]}"; do
+		IFS='|' read -r name bin _ <<<"$cli"
+		covered+="$name-$(cli_version "$bin" | sed 's/-.*//') "
+	done
 	for name in terraform tofu; do
 		found="$(command -v "$name" || true)"
 		[[ -n "$found" ]] || continue
-		pinned="$terraform_bin"
 		host=registry.terraform.io
-		if [[ "$name" == tofu ]]; then
-			pinned="$tofu_bin"
-			host=registry.opentofu.org
-		fi
+		[[ "$name" != tofu ]] || host=registry.opentofu.org
 		found_version="$(cli_version "$found")"
-		if [[ -n "$found_version" && "${found_version%%-*}" != "$(cli_version "$pinned" | sed 's/-.*//')" ]]; then
+		if [[ -n "$found_version" && "$covered" != *" $name-${found_version%%-*} "* ]]; then
 			clis+=("$name|$found|$host")
 		fi
 	done
@@ -83,7 +100,9 @@ acceptance_tests() {
 		go test ${race[@]+"${race[@]}"} -count=1 -timeout 90m ${testargs[@]+"${testargs[@]}"} "${acc_pkgs[@]}"
 }
 
-stage "unit tests (go test -race ./...)" unit_tests
+if [[ "${SKIP_UNIT:-0}" != 1 ]]; then
+	stage "unit tests (go test -race ./...)" unit_tests
+fi
 
 if [[ ${#acc_pkgs[@]} -eq 0 ]]; then
 	summary+=("FAIL  acceptance tests: no package imports terraform-plugin-testing")

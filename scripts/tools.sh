@@ -1,36 +1,51 @@
 #!/usr/bin/env bash
 # Prints the path of a pinned CLI, building it from its module under tools/ the first time.
 #
-#   scripts/tools.sh terraform|tofu|tfplugindocs|golangci-lint|goreleaser
+#   scripts/tools.sh [--version] terraform|terraform-1.5|tofu|tfplugindocs|golangci-lint|goreleaser|actionlint
+#
+# With --version it prints the pinned version (e.g. v2.14.3) instead, building nothing: the release
+# workflow uses it to install the same goreleaser.
 #
 # Each CLI is pinned in tools/<name>/go.mod and built with the local Go toolchain into
-# ${SEQUENCE_TOOLS_CACHE:-$HOME/.cache/terraform-provider-sequence}/bin/<name>-<version>,
-# outside the repository, and reused from there. Nothing is downloaded but Go modules:
-# release sites are not needed (and are unreachable on some build machines).
+# ${SEQUENCE_TOOLS_CACHE:-$HOME/.cache/terraform-provider-sequence}/bin/<binary>-<version>,
+# outside the repository, and reused from there. <binary> is <name>, except for terraform-1.5 (the
+# oldest Terraform we test, pinned apart from the current one), whose binary is terraform-1.5.7.
+# Nothing is downloaded but Go modules: release sites are not needed (and are unreachable on some
+# build machines).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bindir="${SEQUENCE_TOOLS_CACHE:-$HOME/.cache/terraform-provider-sequence}/bin"
 
 usage() {
-	echo "usage: $0 terraform|tofu|tfplugindocs|golangci-lint|goreleaser" >&2
+	echo "usage: $0 [--version] terraform|terraform-1.5|tofu|tfplugindocs|golangci-lint|goreleaser|actionlint" >&2
 	exit 2
 }
 
+print_version=0
+if [[ $# -eq 2 && "$1" == --version ]]; then
+	print_version=1
+	shift
+fi
 [[ $# -eq 1 ]] || usage
 name="$1"
 
-# module: whose version in tools/<name>/go.mod is the pin; package: what to build.
+# module: whose version in tools/<name>/go.mod is the pin; package: what to build; binary: the
+# cached binary's name before its version.
 ldflags=""
+binary="$name"
 case "$name" in
 terraform) module=github.com/hashicorp/terraform package=$module ;;
+terraform-1.5) module=github.com/hashicorp/terraform package=$module binary=terraform ;;
 tofu) module=github.com/opentofu/opentofu package=$module/cmd/tofu ;;
 tfplugindocs) module=github.com/hashicorp/terraform-plugin-docs package=$module/cmd/tfplugindocs ;;
 golangci-lint) module=github.com/golangci/golangci-lint/v2 package=$module/cmd/golangci-lint ;;
 goreleaser) module=github.com/goreleaser/goreleaser/v2 package=$module ;;
+actionlint) module=github.com/rhysd/actionlint package=$module/cmd/actionlint ;;
 *) usage ;;
 esac
 # Release builds of both CLIs link with version.dev=no; without it they call themselves "1.8.5-dev".
+# (Terraform 1.5 has no such variable: its module source already says "1.5.7", no suffix.)
 case "$name" in
 terraform | tofu) ldflags="-X $module/version.dev=no" ;;
 esac
@@ -41,7 +56,13 @@ if [[ -z "$version" ]]; then
 	echo "tools.sh: $module is not required by $moddir/go.mod" >&2
 	exit 1
 fi
-bin="$bindir/$name-${version#v}"
+if [[ "$print_version" == 1 ]]; then
+	echo "$version"
+	exit 0
+fi
+bin="$bindir/$binary-${version#v}"
+# actionlint reports the version it was linked with, else "(devel)" when built as a dependency.
+[[ "$name" != actionlint ]] || ldflags="-X $module.version=$version"
 
 if [[ ! -x "$bin" ]]; then
 	mkdir -p "$bindir"

@@ -59,6 +59,9 @@ type chaosPolicy struct {
 	woVersion  int    // webhook_secret_wo_version, 0: unset
 	// wantSecret is the secret the policy must have in Sequence, when the walk knows it.
 	wantSecret string
+	// wasWriteOnly: the policy's secret was set through webhook_secret_wo, so the provider refuses
+	// webhook_secret until a replacement (by design: it would put the secret into state).
+	wasWriteOnly bool
 }
 
 // chaosWalk is the walk's state: the configuration it wants and what it did to the dashboard.
@@ -97,8 +100,16 @@ func chaosSettings(t *testing.T) (seed uint64, steps int) {
 		}
 		return n, steps
 	}
+	if os.Getenv("CI") != "" {
+		// CI walks one known seed, so a red build means a change of code, not a new draw; new
+		// seeds are explored with make chaos, and what they find becomes a named regression test.
+		return chaosCISeed, steps
+	}
 	return uint64(time.Now().UnixNano()), steps //nolint:gosec // G115: any seed will do
 }
+
+// chaosCISeed is the walk CI runs when CHAOS_SEED is not set.
+const chaosCISeed = 20261201
 
 func TestAccChaosWalk(t *testing.T) {
 	seed, steps := chaosSettings(t)
@@ -220,7 +231,7 @@ func (w *chaosWalk) chooseSecretForNewPolicy(p *chaosPolicy) {
 		p.wantSecret = p.secret
 	case r == 2 && w.writeOnly:
 		p.secretMode, p.secret, p.woVersion = secretWriteOnly, w.newSecret(), 1
-		p.wantSecret = p.secret
+		p.wantSecret, p.wasWriteOnly = p.secret, true
 	default:
 		p.secretMode, p.secret, p.woVersion, p.wantSecret = secretGenerated, "", 0, ""
 	}
@@ -375,6 +386,7 @@ func (w *chaosWalk) editConfig() {
 		}
 	case 6:
 		p.name = w.newName()
+		p.wasWriteOnly = p.secretMode == secretWriteOnly // a replacement: the new policy starts afresh
 		w.logf("config: %s renamed to %q", addr, p.name)
 	case 7:
 		next := w.newPolicy(otherChannel(p.channel))
@@ -427,15 +439,17 @@ func (w *chaosWalk) changeSecret(addr string, p *chaosPolicy) {
 		w.logf("config: %s changes webhook_secret_wo without a version bump", addr)
 	case w.writeOnly && r == 0 && w.currentSecret(addr) != "":
 		p.secretMode, p.secret, p.woVersion = secretWriteOnly, w.currentSecret(addr), 1
-		p.wantSecret = p.secret
+		p.wantSecret, p.wasWriteOnly = p.secret, true
 		w.logf("config: %s moves its current secret to webhook_secret_wo", addr)
 	case w.writeOnly && r == 1:
 		p.secretMode, p.secret, p.woVersion = secretWriteOnly, w.newSecret(), 1
-		p.wantSecret = p.secret
+		p.wantSecret, p.wasWriteOnly = p.secret, true
 		w.logf("config: %s sets a new webhook_secret_wo", addr)
 	case r == 2 && p.secretMode == secretSupplied:
 		p.secretMode, p.secret, p.wantSecret = secretGenerated, "", ""
 		w.logf("config: %s drops webhook_secret (the secret is kept)", addr)
+	case p.wasWriteOnly:
+		return // webhook_secret after webhook_secret_wo is refused by design
 	default:
 		p.secretMode, p.secret = secretSupplied, w.newSecret()
 		p.wantSecret = p.secret
@@ -604,6 +618,14 @@ func (w *chaosWalk) faultyApply() {
 	w.applyAndVerify("converge after faults")
 }
 
+// planDrift is one entry of a plan's resource_drift in `show -json`.
+type planDrift struct {
+	Address string `json:"address"`
+	Change  struct {
+		Actions []string `json:"actions"`
+	} `json:"change"`
+}
+
 // checkStateTrueAfterFailure checks that a failed apply left state true to the server: a
 // refresh-only plan finds no attribute drift to record.
 func (w *chaosWalk) checkStateTrueAfterFailure(res cliResult) {
@@ -620,11 +642,18 @@ func (w *chaosWalk) checkStateTrueAfterFailure(res cliResult) {
 		// what matters is drift in the attributes.
 		shown := w.ws.mustRun("show", "-json", "refresh.tfplan")
 		var plan struct {
-			ResourceDrift []json.RawMessage `json:"resource_drift"`
+			ResourceDrift []planDrift `json:"resource_drift"`
 		}
 		if err := json.Unmarshal([]byte(shown.stdout), &plan); err != nil {
 			w.t.Fatalf("reading the refresh-only plan: %v", err)
 		}
+		// The one drift allowed: a policy deleted in the dashboard while its update was applied.
+		// The CLI keeps the prior state of a resource whose apply failed, whatever the provider
+		// returns, so only the next refresh can drop it.
+		gone := strings.Contains(res.output(), "no longer exists in Sequence")
+		plan.ResourceDrift = slices.DeleteFunc(plan.ResourceDrift, func(d planDrift) bool {
+			return gone && slices.Equal(d.Change.Actions, []string{"delete"})
+		})
 		if len(plan.ResourceDrift) > 0 {
 			w.t.Fatalf("after a failed apply, state differs from the server (refresh-only plan):\n%s\n\ndrift:\n%s\n\nfailed apply:\n%s",
 				refresh, plan.ResourceDrift, res)

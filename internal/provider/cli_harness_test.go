@@ -2,6 +2,8 @@ package provider
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"errors"
 	"os"
 	"os/exec"
@@ -127,5 +129,30 @@ func (w *cliWorkdir) expectEmptyPlan(t *testing.T) {
 		t.Errorf("%s: plan after apply is not empty:\n%s", w.name, out)
 	default:
 		t.Fatalf("%s: plan exited %d:\n%s", w.name, code, out)
+	}
+}
+
+// skipBelow skips the test when the CLI is Terraform older than major.minor (every OpenTofu the
+// tests run, 1.12.6, is newer than any feature gate these tests need).
+func (h *cliHarness) skipBelow(t *testing.T, major, minor int) {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), h.cli, "version", "-json")
+	cmd.Env = h.env
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s version -json: %v", h.cli, err)
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatalf("reading the version of %s: %v", h.cli, err)
+	}
+	var gotMajor, gotMinor int
+	if _, err := fmt.Sscanf(v.Version, "%d.%d", &gotMajor, &gotMinor); err != nil {
+		t.Fatalf("version %q of %s: %v", v.Version, h.cli, err)
+	}
+	if gotMajor < major || gotMajor == major && gotMinor < minor {
+		t.Skipf("needs Terraform %d.%d or later; the CLI is %s", major, minor, v.Version)
 	}
 }

@@ -89,6 +89,7 @@ func readExample(t *testing.T, path string) string {
 // apply imports every policy without a change.
 func TestAccNotificationPolicy_forEachImportAdoptsEveryPolicy(t *testing.T) {
 	h := newCLIHarness(t)
+	h.skipBelow(t, 1, 7) // import blocks with for_each
 	srv := sequencetest.NewServer(t, sequencetest.WithOmitSecretOnRead(true))
 	srv.InsertPolicy(sequencetest.Policy{Name: "Invoices to finance", Channel: "EMAIL",
 		Recipients: []string{"finance@example.com"}, NotificationTypes: []string{"INVOICE_ISSUED"}})

@@ -409,3 +409,44 @@ func TestAccNotificationPolicy_writeOnlySecretUnknownAtPlanDifferentAtApplyOnUpd
 		},
 	})
 }
+
+// Found by the randomized walk on OpenTofu (seeds 43, 44): a policy deleted in the dashboard
+// between plan and apply fails its update with an error that said the policy "was removed from
+// state", but the CLI keeps the prior state of a resource whose apply failed. The error now says
+// what happens (the next refresh drops it, and the plan re-creates it), and it does.
+func TestAccNotificationPolicy_deletedBetweenPlanAndApplyOfAnUpdate(t *testing.T) {
+	srv := sequencetest.NewServer(t)
+	config := func(recipients string) string {
+		return policyConfig(srv, `
+  name       = "deleted during apply"
+  channel    = "EMAIL"
+  recipients = `+recipients+`
+`)
+	}
+	two := config(`["finance@example.com", "ops@example.com"]`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkNoPolicies(srv),
+		Steps: []resource.TestStep{
+			{Config: config(`["ops@example.com"]`)},
+			{
+				Config: two,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					editBetweenPlanAndApply(func() {
+						for _, p := range srv.Policies() {
+							srv.DeletePolicy(p.ID)
+						}
+					}),
+				}},
+				ExpectError: errorPattern("no longer exists in Sequence", "The next plan refreshes the state, finds it gone and plans to create it again"),
+			},
+			{
+				Config: two,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(policyAddr, plancheck.ResourceActionCreate),
+				}},
+				Check: checkEmulatorRecipients(srv, "finance@example.com", "ops@example.com"),
+			},
+		},
+	})
+}

@@ -191,10 +191,12 @@ func recordFailedUpdate(ctx context.Context, client *sequence.Client, known, pla
 			"The request to %s failed: %s\n\nTerraform state now records the policy as Sequence reports it. "+
 				"Changes not made: %s. Run apply again to finish them.", failedStep, cause, left.describe()))
 	case sequence.NotFound(readErr):
-		resp.State.RemoveResource(ctx)
+		// Terraform and OpenTofu keep the prior state of a resource whose apply failed (a removal
+		// from state is ignored), so the state stays as last confirmed; the next refresh drops it.
+		resp.Diagnostics.Append(resp.State.Set(ctx, &known)...)
 		resp.Diagnostics.AddError(summary, fmt.Sprintf(
-			"The request to %s failed: %s\n\nThe policy no longer exists in Sequence (deleted outside Terraform?), "+
-				"so it was removed from state; the next plan re-creates it.", failedStep, cause))
+			"The request to %s failed: %s\n\nThe policy no longer exists in Sequence (deleted outside Terraform?). "+
+				"The next plan refreshes the state, finds it gone and plans to create it again.", failedStep, cause))
 	default:
 		// Whether the failed request took effect is unknown: record what was last confirmed; the
 		// next refresh corrects the rest.
