@@ -51,7 +51,7 @@ func (r *notificationPolicyResource) Schema(_ context.Context, _ resource.Schema
 			"(a new `id`).\n\n" +
 			"A webhook secret can be set three ways: leave `webhook_secret` unset and Sequence generates one, or set " +
 			"`webhook_secret` (both stored in state as sensitive values), or set the write-only `webhook_secret_wo` " +
-			"(" + writeOnlyMinimumVersions + " and later), which is sent to Sequence and never stored in plan or state.",
+			"(tested on " + writeOnlyTestedVersions + "), which is sent to Sequence and never stored in plan or state.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "Identifier (UUID) of the policy, assigned by Sequence. Stable across in-place updates; " +
@@ -115,7 +115,7 @@ func (r *notificationPolicyResource) Schema(_ context.Context, _ resource.Schema
 			"webhook_secret_wo": schema.StringAttribute{
 				MarkdownDescription: "Write-only alternative to `webhook_secret`: the secret Sequence uses to sign webhook " +
 					"deliveries, sent when the policy is created and **never stored** in the plan or state (`webhook_secret` " +
-					"stays null). **Sensitive.** Needs " + writeOnlyMinimumVersions + " or later. `WEBHOOK` policies only; " +
+					"stays null). **Sensitive.** Needs a CLI with write-only arguments; tested on " + writeOnlyTestedVersions + ". `WEBHOOK` policies only; " +
 					"conflicts with `webhook_secret`. Sequence cannot change a secret, so a new secret **replaces** the " +
 					"policy, planned in either of two ways: bump `webhook_secret_wo_version`, or just change the value: the " +
 					"provider keeps a salted hash (HMAC-SHA256) of the value it sent in the resource's private state, " +

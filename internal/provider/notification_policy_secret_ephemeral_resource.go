@@ -42,7 +42,7 @@ func (e *notificationPolicySecretEphemeralResource) Schema(_ context.Context, _ 
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads the webhook signing secret of a `WEBHOOK` notification policy as an ephemeral value: " +
 			"it is never written to plan or state, so it can be handed to a write-only argument of another provider " +
-			"(a secret store, for example). Needs Terraform 1.10 or OpenTofu 1.11 or later.\n\n" +
+			"(a secret store, for example). Needs a CLI with ephemeral resources; tested on " + writeOnlyTestedVersions + ".\n\n" +
 			"Sequence must return the secret when a policy is read. If it does not, the read fails: the secret is then " +
 			"only available at creation, in the response to the create request, which the " +
 			"`sequence_notification_policy` resource keeps in `webhook_secret`; or supply your own secret with " +

@@ -23,6 +23,10 @@ import (
 // Minimum CLI versions for write-only attributes, named in the error an older CLI gets.
 const writeOnlyMinimumVersions = "Terraform 1.11 or OpenTofu 1.11"
 
+// writeOnlyTestedVersions are the CLI versions whose tests cover the write-only and ephemeral
+// features: what the docs claim.
+const writeOnlyTestedVersions = "Terraform 1.11.4 and OpenTofu 1.12.6"
+
 // webhookSecretPlanModifier plans webhook_secret when the configuration leaves it unset. With the
 // write-only input in use the secret stays out of state: null (unknown while the input itself is
 // unknown, since it may turn out null). Otherwise an existing policy keeps

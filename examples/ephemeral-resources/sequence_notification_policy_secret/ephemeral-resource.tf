@@ -1,7 +1,7 @@
 # Read a policy's webhook signing secret without persisting it anywhere, to pass it on to a
 # write-only argument of another provider (a secret store, for example).
 terraform {
-  required_version = ">= 1.10" # Terraform 1.10 or OpenTofu 1.11 and later
+  required_version = ">= 1.10" # ephemeral resources; tested on Terraform 1.11.4 and OpenTofu 1.12.6
   required_providers {
     sequence = {
       source = "sequencehq/sequence"

@@ -1,6 +1,6 @@
 # Write-only secret: sent to Sequence at creation, never stored in plan or state.
 terraform {
-  required_version = ">= 1.11" # Terraform 1.11 or OpenTofu 1.11 and later
+  required_version = ">= 1.11" # write-only arguments; tested on Terraform 1.11.4 and OpenTofu 1.12.6
   required_providers {
     sequence = {
       source = "sequencehq/sequence"
