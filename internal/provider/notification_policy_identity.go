@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // Resource identity (Terraform 1.12+): sequence_notification_policy is identified by its id, so
@@ -45,8 +46,20 @@ func setNotificationPolicyIdentity(ctx context.Context, identity *tfsdk.Resource
 	if identity == nil {
 		return nil
 	}
-	return identity.Set(ctx, notificationPolicyIdentityModel{ID: id})
+	// As identity.Set(ctx, notificationPolicyIdentityModel{ID: id}) would, without its reflection
+	// (see notification_policy_object.go): every Read and Update sets the identity.
+	raw, err := id.ToTerraformValue(ctx)
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.AddError("Cannot record the notification policy's identity", "This is a bug in the provider: "+err.Error())
+		return diags
+	}
+	identity.Raw = tftypes.NewValue(notificationPolicyIdentityType, map[string]tftypes.Value{"id": raw})
+	return nil
 }
+
+// notificationPolicyIdentityType is the identity schema's type.
+var notificationPolicyIdentityType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{"id": tftypes.String}}
 
 // notificationPolicyIDFromIdentity reads the id from an import by identity.
 func notificationPolicyIDFromIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity) (string, diag.Diagnostics) {

@@ -1,14 +1,11 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/sequencehq/terraform-provider-sequence/internal/sequence"
 )
@@ -16,24 +13,12 @@ import (
 // planWarnings says what a plan means for deliveries where the diff alone misleads: a
 // notification_types change between a set and null (all types) reads as adding or removing a few
 // types, and the replacement of a webhook policy stops deliveries and may change its secret. It
-// runs after the rest of ModifyPlan, so resp holds the replacement ModifyPlan itself asked for.
-// Creations and destroys get no warning.
-func planWarnings(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) diag.Diagnostics {
+// runs after the rest of ModifyPlan on an existing policy's plan: config, prior and plan are the
+// configuration, the prior state and the plan as ModifyPlan leaves it, with requiresReplace the
+// replacement ModifyPlan itself asked for. Creations and destroys get no warning.
+func planWarnings(config, prior, plan notificationPolicyResourceModel, requiresReplace path.Paths) diag.Diagnostics {
 	var diags diag.Diagnostics
-	if req.State.Raw.IsNull() || resp.Plan.Raw.IsNull() {
-		return diags
-	}
-	var prior, plan notificationPolicyResourceModel
-	var configSecret, configWriteOnly types.String
-	var configVersion types.Int64
-	diags.Append(req.State.Get(ctx, &prior)...)
-	diags.Append(resp.Plan.Get(ctx, &plan)...)
-	diags.Append(req.Config.GetAttribute(ctx, path.Root("webhook_secret"), &configSecret)...)
-	diags.Append(req.Config.GetAttribute(ctx, path.Root("webhook_secret_wo"), &configWriteOnly)...)
-	diags.Append(req.Config.GetAttribute(ctx, path.Root("webhook_secret_wo_version"), &configVersion)...)
-	if diags.HasError() {
-		return diags
-	}
+	configSecret, configWriteOnly, configVersion := config.WebhookSecret, config.WebhookSecretWO, config.WebhookSecretWOVersion
 	name := prior.Name.ValueString()
 
 	switch before, after := prior.NotificationTypes, plan.NotificationTypes; {
@@ -49,7 +34,7 @@ func planWarnings(ctx context.Context, req resource.ModifyPlanRequest, resp *res
 				"it receives only %s, and no types Sequence adds later.", name, quoteAll(knownStrings(after))))
 	}
 
-	replaced := len(resp.RequiresReplace) > 0 ||
+	replaced := len(requiresReplace) > 0 ||
 		!plan.Name.Equal(prior.Name) || !plan.Channel.Equal(prior.Channel) ||
 		(!configSecret.IsNull() && !plan.WebhookSecret.Equal(prior.WebhookSecret)) ||
 		writeOnlySecretVersionBumped(prior.WebhookSecretWOVersion, configVersion)

@@ -168,9 +168,9 @@ func (r *notificationPolicyResource) Configure(_ context.Context, req resource.C
 }
 
 func (r *notificationPolicyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan notificationPolicyResourceModel
 	var writeOnlySecret types.String
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	plan, diags := getPolicyPlan(ctx, req.Plan)
+	resp.Diagnostics.Append(diags...)
 	// The plan holds write-only attributes as null; only the configuration has the value.
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("webhook_secret_wo"), &writeOnlySecret)...)
 	if resp.Diagnostics.HasError() {
@@ -204,7 +204,7 @@ func (r *notificationPolicyResource) Create(ctx context.Context, req resource.Cr
 	tflog.Debug(ctx, "created notification policy", map[string]any{"id": created.ID, "write_only_secret": writeOnly})
 
 	state := stateAfterWrite(created, plan, writeOnly)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setPolicyState(ctx, &resp.State, state)...)
 	resp.Diagnostics.Append(setNotificationPolicyIdentity(ctx, resp.Identity, state.ID)...)
 	if writeOnly {
 		resp.Diagnostics.Append(storeWriteOnlySecretFingerprint(ctx, resp.Private, writeOnlySecret.ValueString())...)
@@ -212,8 +212,8 @@ func (r *notificationPolicyResource) Create(ctx context.Context, req resource.Cr
 }
 
 func (r *notificationPolicyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var prior notificationPolicyResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	prior, diags := getPolicyState(ctx, req.State)
+	resp.Diagnostics.Append(diags...)
 	fingerprint, client := r.fingerprintAndClient(ctx, req.Private, &resp.Diagnostics)
 	if client == nil {
 		return
@@ -243,7 +243,7 @@ func (r *notificationPolicyResource) Read(ctx context.Context, req resource.Read
 	}
 
 	state := notificationPolicyResourceModelFromAPI(policy, &prior, fingerprint != nil)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setPolicyState(ctx, &resp.State, state)...)
 	if len(importing) > 0 {
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, nil)...) // imported: later reads are refreshes
 	}
@@ -265,10 +265,11 @@ func (r *notificationPolicyResource) fingerprintAndClient(ctx context.Context, p
 // (see updateWaves): the additions, one request per collection, then the removals, one request
 // per member as the API requires.
 func (r *notificationPolicyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, prior notificationPolicyResourceModel
 	var writeOnlySecret types.String
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	plan, diags := getPolicyPlan(ctx, req.Plan)
+	resp.Diagnostics.Append(diags...)
+	prior, diags := getPolicyState(ctx, req.State)
+	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("webhook_secret_wo"), &writeOnlySecret)...)
 	fingerprint, client := r.fingerprintAndClient(ctx, req.Private, &resp.Diagnostics)
 	if client == nil {
@@ -304,7 +305,7 @@ func (r *notificationPolicyResource) Update(ctx context.Context, req resource.Up
 		known = confirmed
 	}
 	if len(outcome.interrupted) > 0 {
-		resp.Diagnostics.Append(resp.State.Set(ctx, &known)...)
+		resp.Diagnostics.Append(setPolicyState(ctx, &resp.State, known)...)
 		resp.Diagnostics.AddError(fmt.Sprintf("Update of notification policy %q interrupted", prior.ID.ValueString()), fmt.Sprintf(
 			"The update was interrupted before the request to %s was sent. Terraform state records the policy as "+
 				"Sequence last confirmed it. Changes not made: %s. Run apply again to finish them.",
@@ -320,12 +321,13 @@ func (r *notificationPolicyResource) Update(ctx context.Context, req resource.Up
 		// Only what the plan left unknown comes from the answer, so any answer will do.
 		state = stateAfterWrite(outcome.responses[n-1], plan, writeOnly)
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setPolicyState(ctx, &resp.State, state)...)
 }
 
 func (r *notificationPolicyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var prior notificationPolicyResourceModel
-	client := r.data.clientFor(ctx, req.State.Get, &prior, &resp.Diagnostics)
+	prior, diags := getPolicyState(ctx, req.State)
+	resp.Diagnostics.Append(diags...)
+	client := r.data.clientOrError(&resp.Diagnostics)
 	if client == nil {
 		return
 	}
@@ -371,19 +373,28 @@ func (r *notificationPolicyResource) ImportState(ctx context.Context, req resour
 // it kept in private state and plans the replacement (Sequence cannot change a secret). It also
 // refuses to move a write-only secret back into state through webhook_secret.
 func (r *notificationPolicyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	defer func() {
-		if !resp.Diagnostics.HasError() {
-			resp.Diagnostics.Append(planWarnings(ctx, req, resp)...)
-		}
-	}()
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return // a creation (nothing to compare with) or a destroy
 	}
-	keepPriorRecipientsWhenSame(ctx, req, resp)
+	// Read once: every plan of an existing policy comes here (see notification_policy_object.go).
+	config, diags := policyFromTerraform(ctx, req.Config.Raw)
+	resp.Diagnostics.Append(diags...)
+	prior, diags := getPolicyState(ctx, req.State)
+	resp.Diagnostics.Append(diags...)
+	plan, diags := getPolicyPlan(ctx, resp.Plan)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	planWriteOnlySecretReplacement(ctx, req, resp)
+	keepPriorRecipientsWhenSame(ctx, prior, &plan, resp)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	planWriteOnlySecretReplacement(ctx, req.Private, config, prior, &plan, resp)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(planWarnings(config, prior, plan, resp.RequiresReplace)...)
 }
 
 // keepPriorRecipientsWhenSame plans the recipients in state when the configured ones are the same
@@ -392,14 +403,11 @@ func (r *notificationPolicyResource) ModifyPlan(ctx context.Context, req resourc
 // "controller@example.com", or after a case-only change in the dashboard or in the
 // configuration, the plan is empty rather than an update that would send nothing. Terraform
 // accepts a planned value equal to the prior state in place of the configured one.
-func keepPriorRecipientsWhenSame(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	var planned, prior types.Set
-	var channel, priorChannel types.String
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("recipients"), &planned)...)
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("recipients"), &prior)...)
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("channel"), &channel)...)
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("channel"), &priorChannel)...)
-	if resp.Diagnostics.HasError() || planned.IsNull() || planned.IsUnknown() || prior.IsNull() || prior.IsUnknown() ||
+// It updates plan, the model of resp.Plan, with what it changes there.
+func keepPriorRecipientsWhenSame(ctx context.Context, priorPolicy notificationPolicyResourceModel, plan *notificationPolicyResourceModel, resp *resource.ModifyPlanResponse) {
+	planned, prior := plan.Recipients, priorPolicy.Recipients
+	channel, priorChannel := plan.Channel, priorPolicy.Channel
+	if planned.IsNull() || planned.IsUnknown() || prior.IsNull() || prior.IsUnknown() ||
 		channel.IsUnknown() || !channel.Equal(priorChannel) || planned.Equal(prior) {
 		return
 	}
@@ -409,5 +417,6 @@ func keepPriorRecipientsWhenSame(ctx context.Context, req resource.ModifyPlanReq
 	}
 	if recipientChanges(channel.ValueString(), knownStrings(prior), plannedRecipients).empty() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("recipients"), prior)...)
+		plan.Recipients = prior
 	}
 }

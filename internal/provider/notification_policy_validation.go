@@ -163,15 +163,15 @@ func editDistance(a, b string) int {
 // webhook_secret only exists for webhooks. It also tells a CLI without write-only attributes that
 // webhook_secret_wo needs a newer one, rather than leaving the user with a framework error alone.
 func (r *notificationPolicyResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var channel, secret, writeOnlySecret types.String
-	var recipients types.Set
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("channel"), &channel)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("recipients"), &recipients)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("webhook_secret"), &secret)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("webhook_secret_wo"), &writeOnlySecret)...)
+	if !req.Config.Raw.IsKnown() || req.Config.Raw.IsNull() {
+		return // nothing to check yet
+	}
+	config, diags := policyFromTerraform(ctx, req.Config.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	channel, secret, writeOnlySecret, recipients := config.Channel, config.WebhookSecret, config.WebhookSecretWO, config.Recipients
 
 	if !writeOnlySecret.IsNull() && !req.ClientCapabilities.WriteOnlyAttributesAllowed {
 		resp.Diagnostics.AddAttributeError(path.Root("webhook_secret_wo"), "webhook_secret_wo needs "+writeOnlyMinimumVersions+" or later",

@@ -181,26 +181,26 @@ func recordFailedUpdate(ctx context.Context, client *sequence.Client, known, pla
 		if left.empty() {
 			// A success after all, so state is the plan like after any other successful write.
 			success := stateAfterWrite(current, plan, writeOnlySecret)
-			resp.Diagnostics.Append(resp.State.Set(ctx, &success)...)
+			resp.Diagnostics.Append(setPolicyState(ctx, &resp.State, success)...)
 			resp.Diagnostics.AddWarning("Notification policy updated after an error",
 				fmt.Sprintf("The request to %s failed (%s), but reading the policy back shows every planned change in place.", failedStep, cause))
 			return
 		}
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		resp.Diagnostics.Append(setPolicyState(ctx, &resp.State, state)...)
 		resp.Diagnostics.AddError(summary, fmt.Sprintf(
 			"The request to %s failed: %s\n\nTerraform state now records the policy as Sequence reports it. "+
 				"Changes not made: %s. Run apply again to finish them.", failedStep, cause, left.describe()))
 	case sequence.NotFound(readErr):
 		// Terraform and OpenTofu keep the prior state of a resource whose apply failed (a removal
 		// from state is ignored), so the state stays as last confirmed; the next refresh drops it.
-		resp.Diagnostics.Append(resp.State.Set(ctx, &known)...)
+		resp.Diagnostics.Append(setPolicyState(ctx, &resp.State, known)...)
 		resp.Diagnostics.AddError(summary, fmt.Sprintf(
 			"The request to %s failed: %s\n\nThe policy no longer exists in Sequence (deleted outside Terraform?). "+
 				"The next plan refreshes the state, finds it gone and plans to create it again.", failedStep, cause))
 	default:
 		// Whether the failed request took effect is unknown: record what was last confirmed; the
 		// next refresh corrects the rest.
-		resp.Diagnostics.Append(resp.State.Set(ctx, &known)...)
+		resp.Diagnostics.Append(setPolicyState(ctx, &resp.State, known)...)
 		resp.Diagnostics.AddError(summary, fmt.Sprintf(
 			"The request to %s failed: %s\n\nReading the policy back also failed (%s), so it is not known whether "+
 				"that request took effect. Changes possibly not made: %s. The next plan refreshes the policy and "+

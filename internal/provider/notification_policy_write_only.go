@@ -96,15 +96,14 @@ func writeOnlySecretVersionBumped(prior, config types.Int64) bool {
 
 // planWriteOnlySecretReplacement is ModifyPlan's part for the write-only secret: it plans the
 // replacement a changed webhook_secret_wo needs, and refuses moving it back into webhook_secret.
-func planWriteOnlySecretReplacement(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	var configSecret, configWriteOnly, priorSecret types.String
-	var configVersion, priorVersion types.Int64
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("webhook_secret"), &configSecret)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("webhook_secret_wo"), &configWriteOnly)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("webhook_secret_wo_version"), &configVersion)...)
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("webhook_secret"), &priorSecret)...)
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("webhook_secret_wo_version"), &priorVersion)...)
-	fingerprint, diags := writeOnlySecretFingerprintFrom(ctx, req.Private)
+// config, prior and plan are the request's configuration, prior state and (the model of) resp.Plan,
+// which it updates with what it changes there.
+func planWriteOnlySecretReplacement(ctx context.Context, private privateStateReader, config, prior notificationPolicyResourceModel,
+	plan *notificationPolicyResourceModel, resp *resource.ModifyPlanResponse,
+) {
+	configSecret, configWriteOnly, priorSecret := config.WebhookSecret, config.WebhookSecretWO, prior.WebhookSecret
+	configVersion, priorVersion := config.WebhookSecretWOVersion, prior.WebhookSecretWOVersion
+	fingerprint, diags := writeOnlySecretFingerprintFrom(ctx, private)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -136,6 +135,7 @@ func planWriteOnlySecretReplacement(ctx context.Context, req resource.ModifyPlan
 				"with the configured secret. To avoid the replacement, use a value known at plan time (a variable, a "+
 				"data source or an ephemeral resource), or apply the change that produces it first.")
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), types.StringUnknown())...)
+		plan.ID = types.StringUnknown()
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("id"))
 		return
 	}
@@ -167,6 +167,7 @@ func planWriteOnlySecretReplacement(ctx context.Context, req resource.ModifyPlan
 	// Terraform only honours a replacement for an attribute whose planned value differs from the
 	// prior one, and a write-only attribute is null in both; the new policy's id is unknown.
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), types.StringUnknown())...)
+	plan.ID = types.StringUnknown()
 	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("id"))
 }
 

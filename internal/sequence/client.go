@@ -79,6 +79,8 @@ type Client struct {
 	redact []string
 	// ownText finds text the client wrote itself (ownTextPattern).
 	ownText *regexp.Regexp
+	// logMasks masks redact (and generated webhook secrets) in log lines (logContext).
+	logMasks logMasks
 
 	creates createRegistry
 	root    apiRootCheck
@@ -135,6 +137,7 @@ func NewClient(cfg Config) (*Client, error) {
 	c.authHeader = "Basic " + token
 	c.redact = []string{c.authHeader, token, cfg.ClientSecret}
 	c.ownText = ownTextPattern(base)
+	c.logMasks = logMasks{patterns: []*regexp.Regexp{generatedWebhookSecret}}.with(c.redact)
 	if c.userAgent == "" {
 		c.userAgent = defaultUserAgent
 	}

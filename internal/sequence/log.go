@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,25 +27,44 @@ func (c *Client) logContext(ctx context.Context, callSecrets []string) context.C
 	// Root fields (tf_req_id, tf_rpc, tf_resource_type, ...) tie each request line to the
 	// Terraform operation and resource that caused it.
 	ctx = tflog.NewSubsystem(ctx, LogSubsystem, tflog.WithRootFields())
-	patterns := []*regexp.Regexp{generatedWebhookSecret}
-	var plain []string // secrets no pattern can hold
-	for _, s := range append(append([]string(nil), c.redact...), callSecrets...) {
+	if !tflog.SubsystemIsError(ctx, LogSubsystem) {
+		// The subsystem writes nothing (plugin logs are off by default, internal/pluginlog): no
+		// line to mask, so no masks to set up on every request.
+		return ctx
+	}
+	masks := c.logMasks.with(callSecrets)
+	ctx = tflog.SubsystemMaskAllFieldValuesRegexes(ctx, LogSubsystem, masks.patterns...)
+	ctx = tflog.SubsystemMaskMessageRegexes(ctx, LogSubsystem, masks.patterns...)
+	if len(masks.plain) > 0 {
+		ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, LogSubsystem, masks.plain...)
+		ctx = tflog.SubsystemMaskMessageStrings(ctx, LogSubsystem, masks.plain...)
+	}
+	return ctx
+}
+
+// logMasks is what the subsystem logger masks: a pattern per secret (secretPattern), and as
+// plain strings the secrets no pattern can hold. The client's own secrets are compiled once, in
+// NewClient; a call's secrets are added per call.
+type logMasks struct {
+	patterns []*regexp.Regexp
+	plain    []string
+}
+
+// with returns m extended by secrets, leaving m as it is; secrets shorter than
+// minSubstringSecret are not masked this way (see logContext).
+func (m logMasks) with(secrets []string) logMasks {
+	out := logMasks{patterns: m.patterns, plain: m.plain}
+	for _, s := range secrets {
 		if len(s) < minSubstringSecret {
 			continue
 		}
 		if re := secretPattern(s); re != nil {
-			patterns = append(patterns, re)
+			out.patterns = append(slices.Clip(out.patterns), re)
 		} else {
-			plain = append(plain, s)
+			out.plain = append(slices.Clip(out.plain), s)
 		}
 	}
-	ctx = tflog.SubsystemMaskAllFieldValuesRegexes(ctx, LogSubsystem, patterns...)
-	ctx = tflog.SubsystemMaskMessageRegexes(ctx, LogSubsystem, patterns...)
-	if len(plain) > 0 {
-		ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, LogSubsystem, plain...)
-		ctx = tflog.SubsystemMaskMessageStrings(ctx, LogSubsystem, plain...)
-	}
-	return ctx
+	return out
 }
 
 func (c *Client) logRequest(ctx context.Context, call *apiCall, u *url.URL, body []byte, attempt int) {
@@ -60,6 +80,9 @@ func (c *Client) logRequest(ctx context.Context, call *apiCall, u *url.URL, body
 }
 
 func (c *Client) logResponse(ctx context.Context, call *apiCall, u *url.URL, out attemptOutcome, attempt int, took time.Duration) {
+	if !tflog.SubsystemIsDebug(ctx, LogSubsystem) {
+		return // nothing below would be written
+	}
 	fields := map[string]any{
 		"operation":   call.op,
 		"method":      call.method,
