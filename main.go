@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
 	"github.com/sequencehq/terraform-provider-sequence/internal/pluginlog"
+	"github.com/sequencehq/terraform-provider-sequence/internal/pluginprofile"
 	"github.com/sequencehq/terraform-provider-sequence/internal/provider"
 )
 
@@ -36,7 +37,10 @@ func main() {
 		Debug:   debug,
 	}
 
-	if err := providerserver.Serve(context.Background(), provider.New(version), opts); err != nil {
+	stopProfile := pluginprofile.Start() // a no-op unless built for the benchmark's -cpuprofile
+	err := providerserver.Serve(context.Background(), provider.New(version), opts)
+	stopProfile()
+	if err != nil {
 		log.Fatal(err.Error())
 	}
 }

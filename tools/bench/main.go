@@ -13,6 +13,7 @@
 //	go run ./tools/bench                 # the full run behind make bench (about 16 minutes on 2 cores)
 //	go run ./tools/bench -quick          # 20 policies, 1 run, Terraform only; prints, writes nothing
 //	go run ./tools/bench -n 100 -runs 1 -cli tofu -out ''
+//	go run ./tools/bench -quick -cpuprofile /tmp/prof   # also a CPU profile of every plugin process (pprof)
 package main
 
 import (
@@ -27,6 +28,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/sequencehq/terraform-provider-sequence/internal/pluginprofile"
 )
 
 // logsOnEnv is what the diagnostic variant sets. Both plugins turn their logs off unless a TF_LOG*
@@ -58,6 +61,7 @@ type options struct {
 	out           string
 	keep          bool
 	extraEnv      []string
+	cpuProfileDir string
 }
 
 func parseFlags(args []string) (options, error) {
@@ -85,6 +89,8 @@ func parseFlags(args []string) (options, error) {
 	fs.IntVar(&o.schemaRuns, "schema-runs", 5, "runs of `providers schema -json` per CLI and subject")
 	fs.StringVar(&o.out, "out", "BENCHMARKS.md", "report file, relative to the repository root ('' = print only)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the working directory (configurations, states, CLI output)")
+	fs.StringVar(&o.cpuProfileDir, "cpuprofile", "",
+		"directory for a CPU profile of every plugin process (provider and plugin floor built with -tags benchprofile); profiling perturbs the timings, so the report is printed, not written")
 	extraEnv := fs.String("env", "", "extra KEY=VALUE settings, comma-separated, for the CLI and the plugins (diagnostics, e.g. TF_LOG_SDK_FRAMEWORK=off)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -141,6 +147,18 @@ func parseFlags(args []string) (options, error) {
 			return o, fmt.Errorf("-no-floors: %q is neither CLI@N nor all", item)
 		}
 	}
+	if o.cpuProfileDir != "" {
+		if o.cpuProfileDir, err = filepath.Abs(o.cpuProfileDir); err != nil {
+			return o, err
+		}
+		if err := os.MkdirAll(o.cpuProfileDir, 0o755); err != nil {
+			return o, err
+		}
+		o.extraEnv = append(o.extraEnv, pluginprofile.DirEnv+"="+o.cpuProfileDir)
+		if !set["out"] {
+			o.out = ""
+		}
+	}
 	if o.once, err = parseOnce(o.onceFlag); err != nil {
 		return o, err
 	}
@@ -182,7 +200,7 @@ func run(ctx context.Context, o options, args []string) error {
 		defer os.RemoveAll(work)
 	}
 
-	h := &harness{workDir: work, extraEnv: o.extraEnv, logf: func(format string, a ...any) { fmt.Printf(format, a...) }}
+	h := &harness{workDir: work, extraEnv: o.extraEnv, profile: o.cpuProfileDir != "", logf: func(format string, a ...any) { fmt.Printf(format, a...) }}
 	fmt.Println("building the provider, the plugin floor and the plugin launcher")
 	if err := h.build(ctx, root); err != nil {
 		return err
@@ -274,6 +292,11 @@ func run(ctx context.Context, o options, args []string) error {
 		}
 		fmt.Println("wrote", path)
 	}
+	if o.cpuProfileDir != "" {
+		fmt.Printf("CPU profiles of every plugin process are in %s; compare the provider with the floor, e.g.\n"+
+			"  go tool pprof -top -cum %[1]s/terraform-provider-sequence-*.pprof\n"+
+			"  go tool pprof -top -cum %[1]s/floorprovider-*.pprof\n", o.cpuProfileDir)
+	}
 	fmt.Printf("bench finished in %s\n", results.Duration.Round(time.Second))
 	return nil
 }
@@ -292,7 +315,11 @@ func (h *harness) build(ctx context.Context, root string) error {
 		{filepath.Join(overrideDir, "terraform-provider-sequence"), "./tools/bench/pluginlauncher"},
 	}
 	for _, b := range builds {
-		cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", "-X main.version=bench", "-o", b.out, b.pkg)
+		args := []string{"build", "-trimpath", "-ldflags", "-X main.version=bench", "-o", b.out}
+		if h.profile {
+			args = append(args, "-tags", "benchprofile") // internal/pluginprofile
+		}
+		cmd := exec.CommandContext(ctx, "go", append(args, b.pkg)...)
 		cmd.Dir = root
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return fmt.Errorf("go build %s: %w\n%s", b.pkg, err, out)

@@ -123,6 +123,7 @@ type harness struct {
 	providerBin   string
 	floorBin      string
 	extraEnv      []string
+	profile       bool // plugins built to write CPU profiles (-cpuprofile)
 	logf          func(format string, args ...any)
 }
 

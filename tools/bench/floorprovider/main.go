@@ -30,6 +30,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/sequencehq/terraform-provider-sequence/internal/pluginlog"
+	"github.com/sequencehq/terraform-provider-sequence/internal/pluginprofile"
 )
 
 func main() {
@@ -40,8 +41,10 @@ func main() {
 	}
 	// The address only matters in debug mode; the benchmark reaches this binary through a
 	// dev_overrides entry for the Sequence provider's own address.
+	stopProfile := pluginprofile.Start() // as the provider does (-cpuprofile)
 	err := providerserver.Serve(context.Background(), func() provider.Provider { return &floorProvider{} },
 		providerserver.ServeOpts{Address: "registry.terraform.io/sequencehq/sequence"})
+	stopProfile()
 	if err != nil {
 		log.Fatal(err)
 	}
