@@ -54,6 +54,7 @@ type options struct {
 	rateLimitRuns int
 	schemaRuns    int
 	quietLogsN    int
+	logsOnRuns    int
 	wavesLatency  time.Duration
 	wavesRuns     int
 	once          map[string]map[subject]bool // "terraform@500" -> subjects measured once
@@ -71,7 +72,7 @@ func parseFlags(args []string) (options, error) {
 	clis := fs.String("cli", "terraform,tofu", "comma-separated CLIs: terraform, tofu")
 	quick := fs.Bool("quick", false, "development preset: -n 20 -runs 1 -cli terraform, variants on 20 policies, no BENCHMARKS.md unless -out is given")
 	fs.IntVar(&o.runs, "runs", 3, "runs per phase at zero latency; wall times are their median")
-	fs.StringVar(&o.onceFlag, "once", "terraform@500",
+	fs.StringVar(&o.onceFlag, "once", "terraform_data@500",
 		"measurements taken in one run instead of -runs, to fit the time budget: CLI@N (every subject of that group) or terraform_data@N, comma-separated ('' = none)")
 	fs.StringVar(&o.terraformPath, "terraform", "", "Terraform binary (default: the pinned one from scripts/tools.sh)")
 	fs.StringVar(&o.tofuPath, "tofu", "", "OpenTofu binary (default: the pinned one from scripts/tools.sh)")
@@ -83,6 +84,7 @@ func parseFlags(args []string) (options, error) {
 	fs.IntVar(&o.rpm, "rpm", 600, "requests per minute in the rate-limit variant (emulator limit and provider requests_per_minute)")
 	fs.IntVar(&o.rateLimitN, "rate-limit-n", 100, "policies in the rate-limit variant (0 skips it)")
 	fs.IntVar(&o.rateLimitRuns, "rate-limit-runs", 1, "runs of the rate-limit variant (each is bound by the rate, so it varies little)")
+	fs.IntVar(&o.logsOnRuns, "logs-on-runs", 1, "runs of the diagnostic with the plugins' logs on (not a target)")
 	fs.IntVar(&o.quietLogsN, "quiet-logs-n", 100, "policies in the diagnostic run with the plugins' logs on, as when a TF_LOG* variable is set (0 skips it)")
 	fs.DurationVar(&o.wavesLatency, "waves-latency", 150*time.Millisecond, "emulator latency per request in the single-policy latency phase")
 	fs.IntVar(&o.wavesRuns, "waves-runs", 3, "runs of the single-policy latency phase (0 skips it)")
@@ -162,7 +164,7 @@ func parseFlags(args []string) (options, error) {
 	if o.once, err = parseOnce(o.onceFlag); err != nil {
 		return o, err
 	}
-	if o.runs < 1 || o.latencyRuns < 1 || o.rateLimitRuns < 1 || o.schemaRuns < 1 || o.wavesRuns < 0 {
+	if o.runs < 1 || o.latencyRuns < 1 || o.rateLimitRuns < 1 || o.schemaRuns < 1 || o.wavesRuns < 0 || o.logsOnRuns < 1 {
 		return o, fmt.Errorf("run counts must be at least 1")
 	}
 	return o, nil
@@ -260,7 +262,7 @@ func run(ctx context.Context, o options, args []string) error {
 			Variant: variant{Kind: variantLatency, Name: fmt.Sprintf("%s latency per request", o.latency), Latency: o.latency}},
 		{CLI: variantCLI, N: o.rateLimitN, Runs: o.rateLimitRuns, Subjects: []subject{subjectProvider},
 			Variant: variant{Kind: variantRateLimit, Name: fmt.Sprintf("%d requests/minute limit", o.rpm), RequestsPerMinute: o.rpm}},
-		{CLI: variantCLI, N: o.quietLogsN, Runs: o.runs, Subjects: []subject{subjectProvider, subjectPluginFloor},
+		{CLI: variantCLI, N: o.quietLogsN, Runs: o.logsOnRuns, Subjects: []subject{subjectProvider, subjectPluginFloor},
 			Variant: variant{Kind: variantLogsOn, Name: "plugin logs on (" + logsOnEnv + ")", Env: []string{logsOnEnv}}},
 	} {
 		if spec.N <= 0 {

@@ -122,8 +122,8 @@ func (r *benchResults) markdown() string {
 	if r.Options.onceFlag != "" {
 		once = "`" + r.Options.onceFlag + "` (to fit the 20-minute budget on 2 cores)"
 	}
-	w("| runs | zero latency: median of %d, except a single run for %s; latency variant: median of %d; rate-limit variant: %d |\n",
-		r.Options.runs, once, r.Options.latencyRuns, r.Options.rateLimitRuns)
+	w("| runs | zero latency: median of %d, except a single run for %s; latency variant: median of %d; rate-limit variant: %d; plugin logs on (diagnostic): %d |\n",
+		r.Options.runs, once, r.Options.latencyRuns, r.Options.rateLimitRuns, r.Options.logsOnRuns)
 	if r.Options.noFloors != "" {
 		w("| floors left out | `%s` (to fit the time budget) |\n", r.Options.noFloors)
 	}
@@ -131,6 +131,7 @@ func (r *benchResults) markdown() string {
 
 	r.writeMethod(w)
 	r.writeTargets(w)
+	r.writeFloorGap(w)
 
 	for _, g := range r.Groups {
 		if g.Spec.Variant.Kind == variantZero {
@@ -173,10 +174,12 @@ func (r *benchResults) writeMethod(w func(string, ...any)) {
 	w("- **provider**: the provider built from this repository (`go build .`), reached through a `dev_overrides` CLI\n")
 	w("  configuration written by the harness (no `terraform init`; any inherited `TF_CLI_CONFIG_FILE` is ignored).\n")
 	w("- **plugin floor**: `tools/bench/floorprovider`, a terraform-plugin-framework provider with the same type names\n")
-	w("  and schema (attributes, validators, plan modifiers) that answers every call from memory, with no HTTP: create\n")
-	w("  stores the plan with a random id, a timestamp and (for a webhook) a generated secret; read returns the state as\n")
-	w("  it is; update stores the plan; delete does nothing. It starts with the provider's logging defaults (below). It is\n")
-	w("  what a perfect provider could reach; the gap between it and the provider is the provider's own cost.\n")
+	w("  and schema (attributes, validators, plan modifiers, and the resource identity, which OpenTofu 1.12 stores and checks\n")
+	w("  for every instance) that answers every call from memory, with no HTTP: create stores the plan with a random id,\n")
+	w("  a timestamp and (for a webhook) a generated secret; read returns the state as it is; update stores the plan;\n")
+	w("  delete does nothing; each records the identity when the CLI sent none. It starts with the provider's logging\n")
+	w("  defaults (below). It is what a perfect provider could reach; the gap between it and the provider is the\n")
+	w("  provider's own cost.\n")
 	w("- **terraform_data**: Terraform's built-in resource holding the same values as an object; no plugin at all.\n")
 	w("- **wall time**: CLI start to exit, median of the runs. Subjects take turns within each run.\n")
 	w("- **peak RSS**: the largest `ru_maxrss` of any provider process the CLI started during the phase (the CLI starts a\n")

@@ -22,12 +22,15 @@ import (
 	providerschema "github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/sequencehq/terraform-provider-sequence/internal/pluginlog"
 	"github.com/sequencehq/terraform-provider-sequence/internal/pluginprofile"
@@ -84,7 +87,7 @@ func (p *floorProvider) DataSources(context.Context) []func() datasource.DataSou
 
 type floorPolicy struct{}
 
-var _ resource.Resource = &floorPolicy{}
+var _ resource.ResourceWithIdentity = &floorPolicy{}
 
 type floorPolicyModel struct {
 	ID                types.String `tfsdk:"id"`
@@ -182,6 +185,25 @@ func (secretPlanModifier) PlanModifyString(ctx context.Context, req planmodifier
 	}
 }
 
+// IdentitySchema is the provider's resource identity: the id. A CLI with identity support
+// (OpenTofu 1.12, Terraform 1.12+) stores and checks it for every instance, so the floor declares
+// it too, or it would skip CLI work the provider's schema causes.
+func (r *floorPolicy) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{"id": identityschema.StringAttribute{RequiredForImport: true}},
+	}
+}
+
+var identityType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{"id": tftypes.String}}
+
+// setIdentity records id as the identity unless the CLI already sent it (the framework copies it
+// into the response); a CLI without identity support sends none.
+func setIdentity(identity *tfsdk.ResourceIdentity, id tftypes.Value) {
+	if identity != nil && identity.Raw.IsNull() {
+		identity.Raw = tftypes.NewValue(identityType, map[string]tftypes.Value{"id": id})
+	}
+}
+
 func (r *floorPolicy) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var m floorPolicyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
@@ -195,10 +217,21 @@ func (r *floorPolicy) Create(ctx context.Context, req resource.CreateRequest, re
 		m.WebhookSecret = types.StringValue("whsec_" + randomHex(16))
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	setIdentity(resp.Identity, tftypes.NewValue(tftypes.String, m.ID.ValueString()))
 }
 
-// Read returns the prior state unchanged: the framework pre-fills resp.State with it.
-func (r *floorPolicy) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
+// Read returns the prior state unchanged: the framework pre-fills resp.State with it (and
+// resp.Identity with the identity the CLI sent, if any).
+func (r *floorPolicy) Read(_ context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if resp.Identity != nil && resp.Identity.Raw.IsNull() {
+		var attrs map[string]tftypes.Value
+		if err := req.State.Raw.As(&attrs); err != nil {
+			resp.Diagnostics.AddError("floor: cannot read state", err.Error())
+			return
+		}
+		setIdentity(resp.Identity, attrs["id"])
+	}
+}
 
 func (r *floorPolicy) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var m floorPolicyModel
@@ -207,6 +240,7 @@ func (r *floorPolicy) Update(ctx context.Context, req resource.UpdateRequest, re
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	setIdentity(resp.Identity, tftypes.NewValue(tftypes.String, m.ID.ValueString()))
 }
 
 func (r *floorPolicy) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
