@@ -72,7 +72,7 @@ func parseFlags(args []string) (options, error) {
 	clis := fs.String("cli", "terraform,tofu", "comma-separated CLIs: terraform, tofu")
 	quick := fs.Bool("quick", false, "development preset: -n 20 -runs 1 -cli terraform, variants on 20 policies, no BENCHMARKS.md unless -out is given")
 	fs.IntVar(&o.runs, "runs", 3, "runs per phase at zero latency; wall times are their median")
-	fs.StringVar(&o.onceFlag, "once", "terraform_data@500",
+	fs.StringVar(&o.onceFlag, "once", "terraform_data@100,terraform_data@500",
 		"measurements taken in one run instead of -runs, to fit the time budget: CLI@N (every subject of that group) or terraform_data@N, comma-separated ('' = none)")
 	fs.StringVar(&o.terraformPath, "terraform", "", "Terraform binary (default: the pinned one from scripts/tools.sh)")
 	fs.StringVar(&o.tofuPath, "tofu", "", "OpenTofu binary (default: the pinned one from scripts/tools.sh)")
@@ -82,7 +82,7 @@ func parseFlags(args []string) (options, error) {
 	fs.IntVar(&o.latencyN, "latency-n", 100, "policies in the latency variant (0 skips it)")
 	fs.IntVar(&o.latencyRuns, "latency-runs", 3, "runs of the latency variant")
 	fs.IntVar(&o.rpm, "rpm", 600, "requests per minute in the rate-limit variant (emulator limit and provider requests_per_minute)")
-	fs.IntVar(&o.rateLimitN, "rate-limit-n", 100, "policies in the rate-limit variant (0 skips it)")
+	fs.IntVar(&o.rateLimitN, "rate-limit-n", 50, "policies in the rate-limit variant (0 skips it)")
 	fs.IntVar(&o.rateLimitRuns, "rate-limit-runs", 1, "runs of the rate-limit variant (each is bound by the rate, so it varies little)")
 	fs.IntVar(&o.logsOnRuns, "logs-on-runs", 1, "runs of the diagnostic with the plugins' logs on (not a target)")
 	fs.IntVar(&o.quietLogsN, "quiet-logs-n", 100, "policies in the diagnostic run with the plugins' logs on, as when a TF_LOG* variable is set (0 skips it)")

@@ -265,7 +265,7 @@ func (r *benchResults) writeTargets(w func(string, ...any)) {
 		}
 		total := prov.Seconds() / floor.Seconds()
 		// Judged on the sum of the phases; a single phase of a single run is too noisy to judge on.
-		w("| %s, N = %d, zero latency: wall time ≤ %.2f × plugin floor over all phases, ≤ %.2f × in each | all phases %.2f× (%.0fs vs %.0fs; %s); worst phase %.2f× (%s); terraform_data: %.2f× | %s |\n",
+		w("| %s, N = %d, zero latency: wall time ≤ %.2f × plugin floor over all phases, ≤ %.2f × in each | all phases %.3f× (%.0fs vs %.0fs; %s); worst phase %.2f× (%s); terraform_data: %.2f× | %s |\n",
 			c.Label, largest, targetFloorRatio, targetPhaseRatio, total, prov.Seconds(), floor.Seconds(), g.runCounts(), worstRatio, worstPhase,
 			prov.Seconds()/data.Seconds(), yesNo(complete && total <= targetFloorRatio && worstRatio <= targetPhaseRatio))
 	}
