@@ -14,7 +14,7 @@ func (r *benchResults) writeFloorGap(w func(string, ...any)) {
 	largest := slices.Max(r.Options.counts)
 	wrote := false
 	for _, c := range r.CLIs {
-		g := r.group(c, largest, true)
+		g := r.zeroGroup(c, largest)
 		if g == nil || g.Runs[subjectPluginFloor] == nil || g.Runs[subjectProvider] == nil {
 			continue
 		}

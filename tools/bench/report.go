@@ -82,9 +82,10 @@ func summarize(runs []phaseRun) phaseSummary {
 	return s
 }
 
-func (r *benchResults) group(c cli, n int, zero bool) *groupResult {
+// zeroGroup is the zero-latency group of c at n, or nil.
+func (r *benchResults) zeroGroup(c cli, n int) *groupResult {
 	for _, g := range r.Groups {
-		if g.Spec.CLI.Name == c.Name && g.Spec.N == n && (g.Spec.Variant.Kind == variantZero) == zero {
+		if g.Spec.CLI.Name == c.Name && g.Spec.N == n && g.Spec.Variant.Kind == variantZero {
 			return g
 		}
 	}
@@ -240,7 +241,7 @@ func (r *benchResults) writeTargets(w func(string, ...any)) {
 	// wall time against the plugin floor at zero latency, largest N.
 	largest := slices.Max(r.Options.counts)
 	for _, c := range r.CLIs {
-		g := r.group(c, largest, true)
+		g := r.zeroGroup(c, largest)
 		if g == nil || g.Runs[subjectPluginFloor] == nil {
 			continue
 		}
@@ -419,7 +420,7 @@ func (g *groupResult) runCounts() string {
 
 func (r *benchResults) writeLatencyGroup(w func(string, ...any), g *groupResult) {
 	w("## %s, N = %d, %s\n\n", g.Spec.CLI.Label, g.Spec.N, g.Spec.Variant.Name)
-	zero := r.group(g.Spec.CLI, g.Spec.N, true)
+	zero := r.zeroGroup(g.Spec.CLI, g.Spec.N)
 	w("Wall times: %s.\n", g.runCounts())
 	w("Bound: plugin floor (zero latency, same run) + minimum × %s / %d.\n\n", g.Spec.Variant.Latency, defaultParallel)
 	w("| phase | provider | plugin floor (zero latency) | bound | provider / bound | requests | minimum | requests / minimum | peak RSS provider |\n")
@@ -473,7 +474,7 @@ func (r *benchResults) writeLogsOnGroup(w func(string, ...any), g *groupResult) 
 	w("## %s, N = %d, diagnostic: %s\n\n", g.Spec.CLI.Label, g.Spec.N, g.Spec.Variant.Name)
 	w("Wall times: %s. Not a target: with a `TF_LOG*` variable set the plugins log at TRACE, and the CLI reads\n", g.runCounts())
 	w("every line (and drops it unless `TF_LOG` asks for it). This shows what the default of logs off saves.\n\n")
-	zero := r.group(g.Spec.CLI, g.Spec.N, true)
+	zero := r.zeroGroup(g.Spec.CLI, g.Spec.N)
 	w("| phase | provider, logs on | plugin floor, logs on | provider / plugin floor | provider, default (off) | plugin floor, default (off) | provider log output, logs on |\n")
 	w("|---|--:|--:|--:|--:|--:|--:|\n")
 	var tp, tf, tpd, tfd time.Duration
