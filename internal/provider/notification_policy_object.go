@@ -110,29 +110,26 @@ func setPolicyState(ctx context.Context, state *tfsdk.State, m notificationPolic
 	return diags
 }
 
-func objectString(a map[string]attr.Value, name string, diags *diag.Diagnostics) types.String {
-	v, ok := a[name].(types.String)
+// objectAttr is attribute name of a, as the value type T the schema gives it; a mismatch (a bug)
+// is an error diagnostic and the null value of the attribute.
+func objectAttr[T attr.Value](a map[string]attr.Value, name string, null T, diags *diag.Diagnostics) T {
+	v, ok := a[name].(T)
 	if !ok {
-		diags.AddError("Cannot read notification policy data", fmt.Sprintf("Attribute %s is a %T, not a string. This is a bug in the provider.", name, a[name]))
-		return types.StringNull()
+		diags.AddError("Cannot read notification policy data",
+			fmt.Sprintf("Attribute %s is a %T, not a %T. This is a bug in the provider.", name, a[name], null))
+		return null
 	}
 	return v
+}
+
+func objectString(a map[string]attr.Value, name string, diags *diag.Diagnostics) types.String {
+	return objectAttr(a, name, types.StringNull(), diags)
 }
 
 func objectSet(a map[string]attr.Value, name string, diags *diag.Diagnostics) types.Set {
-	v, ok := a[name].(types.Set)
-	if !ok {
-		diags.AddError("Cannot read notification policy data", fmt.Sprintf("Attribute %s is a %T, not a set. This is a bug in the provider.", name, a[name]))
-		return types.SetNull(types.StringType)
-	}
-	return v
+	return objectAttr(a, name, types.SetNull(types.StringType), diags)
 }
 
 func objectInt64(a map[string]attr.Value, name string, diags *diag.Diagnostics) types.Int64 {
-	v, ok := a[name].(types.Int64)
-	if !ok {
-		diags.AddError("Cannot read notification policy data", fmt.Sprintf("Attribute %s is a %T, not a number. This is a bug in the provider.", name, a[name]))
-		return types.Int64Null()
-	}
-	return v
+	return objectAttr(a, name, types.Int64Null(), diags)
 }
