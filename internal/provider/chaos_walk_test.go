@@ -544,6 +544,66 @@ func (w *chaosWalk) dashboardEdit() (removed bool) {
 	return false
 }
 
+// removeKeptElement removes, in the dashboard, a recipient or a notification type that the
+// pending plan keeps on one of the policies (never the last of either, which the dashboard itself
+// would not leave or would widen). Applying the plan must then neither fail nor leave the policy
+// matching every type. It reports whether it removed anything.
+func (w *chaosWalk) removeKeptElement() bool {
+	ids := w.managedIDs()
+	type kept struct {
+		addr, id, recipient, notificationType string
+	}
+	var candidates []kept
+	for _, addr := range w.sortedAddresses() {
+		id, ok := ids[addr]
+		current, found := w.srv.Policy(id)
+		want := w.policies[addr]
+		if !ok || !found || current.Channel != want.channel {
+			continue
+		}
+		for _, r := range current.Recipients {
+			if len(current.Recipients) > 1 && slices.ContainsFunc(want.recipients, func(k string) bool { return sameRecipient(want.channel, k, r) }) {
+				candidates = append(candidates, kept{addr: addr, id: id, recipient: r})
+			}
+		}
+		for _, nt := range current.NotificationTypes {
+			if len(current.NotificationTypes) > 1 && slices.Contains(want.types, nt) {
+				candidates = append(candidates, kept{addr: addr, id: id, notificationType: nt})
+			}
+		}
+	}
+	if len(candidates) == 0 {
+		return false
+	}
+	c := candidates[w.rng.IntN(len(candidates))]
+	if c.recipient != "" {
+		w.logf("dashboard: remove recipient %q, which the plan keeps, from %s", c.recipient, c.addr)
+		w.update(c.id, func(p *sequencetest.Policy) {
+			p.Recipients = slices.DeleteFunc(p.Recipients, func(r string) bool { return r == c.recipient })
+		})
+	} else {
+		w.logf("dashboard: remove notification type %s, which the plan keeps, from %s", c.notificationType, c.addr)
+		w.update(c.id, func(p *sequencetest.Policy) {
+			p.NotificationTypes = slices.DeleteFunc(p.NotificationTypes, func(nt string) bool { return nt == c.notificationType })
+		})
+	}
+	return true
+}
+
+// checkNotWidened checks that every managed policy whose configuration names notification types
+// has some in the emulator: an apply never leaves one matching every type.
+func (w *chaosWalk) checkNotWidened() {
+	w.t.Helper()
+	ids := w.managedIDs()
+	for _, addr := range w.sortedAddresses() {
+		p, ok := w.srv.Policy(ids[addr])
+		if ok && len(w.policies[addr].types) > 0 && len(p.NotificationTypes) == 0 {
+			w.t.Fatalf("after the saved plan, %s (%s) matches every notification type; its configuration names %q",
+				addr, p.ID, w.policies[addr].types)
+		}
+	}
+}
+
 func (w *chaosWalk) update(id string, change func(*sequencetest.Policy)) {
 	if err := w.srv.UpdatePolicy(id, change); err != nil {
 		w.t.Fatal(err)
@@ -588,12 +648,21 @@ func (w *chaosWalk) savedPlanRace() {
 	if plan.exitCode != 0 {
 		w.t.Fatalf("plan -out failed:\n%s", plan)
 	}
-	removed := w.dashboardEdit()
+	removed, keptRemoved := false, false
+	if w.rng.IntN(3) == 0 {
+		keptRemoved = w.removeKeptElement()
+	}
+	if !keptRemoved {
+		removed = w.dashboardEdit()
+	}
 	res := w.ws.run("apply", "-auto-approve", "-no-color", "-input=false", "tfplan")
 	w.checkNoBug(res)
 	w.logf("saved plan applied after a dashboard edit: exit %d", res.exitCode)
 	if res.exitCode != 0 && !removed {
-		w.t.Fatalf("applying the saved plan failed although the dashboard took nothing away:\n%s", res)
+		w.t.Fatalf("applying the saved plan failed although the dashboard took away nothing the plan removes:\n%s", res)
+	}
+	if keptRemoved {
+		w.checkNotWidened()
 	}
 	if res.exitCode != 0 {
 		w.checkStateTrueAfterFailure(res)

@@ -92,6 +92,20 @@ var invalidConfigCases = []invalidConfigCase{
 		want:     []string{"Missing Sequence API client secret"},
 	},
 	{
+		name:     "SEQUENCE_CLIENT_SECRET with a trailing newline names the variable and the likely cause",
+		provider: `provider "sequence" { endpoint = "%s"; client_id = "id" }`,
+		env:      map[string]string{envClientSecret: "s3cret-from-a-file\n"},
+		object:   resourceBlock(validEmailPolicy),
+		want: []string{"Invalid Sequence API client secret", "The SEQUENCE_CLIENT_SECRET environment variable ends with a line break",
+			"trailing newline", "value not shown"},
+	},
+	{
+		name:     "client_secret attribute with a tab names the attribute",
+		provider: `provider "sequence" { endpoint = "%s"; client_id = "id"; client_secret = "s3cret\twith-tab" }`,
+		object:   resourceBlock(validEmailPolicy),
+		want:     []string{"Invalid Sequence API client secret", "The client_secret attribute contains a control character"},
+	},
+	{
 		name:     "provider with an empty endpoint and empty credentials and no environment reports the credentials",
 		provider: `provider "sequence" { endpoint = ""; client_id = ""; client_secret = "" }`,
 		object:   resourceBlock(validEmailPolicy),

@@ -67,6 +67,11 @@ func setDifference(current, planned []string, key func(string) string) setChange
 type policyChanges struct {
 	recipients setChanges
 	types      setChanges
+	// keptTypes are the planned types already on the policy. An update that removes types sends
+	// them again with the additions (adding a type that is there is accepted), so no removal can
+	// empty the set and widen the policy to every type, even when someone removed the kept ones
+	// in the dashboard after the plan was made. Not a change: count, empty and describe skip it.
+	keptTypes []string
 }
 
 func (c policyChanges) empty() bool { return c.recipients.empty() && c.types.empty() }
@@ -121,14 +126,19 @@ func (s changeStep) what() string {
 }
 
 // steps lists the requests of the update in order: the additions (recipients, then notification
-// types), then the removals (recipients, then notification types). Empty collections take no step.
+// types, with the kept types when types are removed), then the removals (recipients, then
+// notification types). Empty collections take no step.
 func (c policyChanges) steps() []changeStep {
 	var steps []changeStep
 	if len(c.recipients.add) > 0 {
 		steps = append(steps, changeStep{addRecipients, c.recipients.add})
 	}
-	if len(c.types.add) > 0 {
-		steps = append(steps, changeStep{addNotificationTypes, c.types.add})
+	typesToAdd := c.types.add
+	if len(c.types.remove) > 0 && len(c.keptTypes) > 0 {
+		typesToAdd = slices.Sorted(slices.Values(append(slices.Clone(c.types.add), c.keptTypes...)))
+	}
+	if len(typesToAdd) > 0 {
+		steps = append(steps, changeStep{addNotificationTypes, typesToAdd})
 	}
 	for _, r := range c.recipients.remove {
 		steps = append(steps, changeStep{removeRecipient, []string{r}})
@@ -139,19 +149,19 @@ func (c policyChanges) steps() []changeStep {
 	return steps
 }
 
-// describe lists the changes in words, for error messages such as "changes not made: ...": the
-// steps in order, those of one kind together.
+// describe lists the changes in words, for error messages such as "changes not made: ...": in
+// the order of the steps, those of one kind together, without the kept types (not a change).
 func (c policyChanges) describe() string {
 	var parts []string
-	steps := c.steps()
-	for i := 0; i < len(steps); {
-		var values []string
-		j := i
-		for ; j < len(steps) && steps[j].kind == steps[i].kind; j++ {
-			values = append(values, steps[j].values...)
+	for _, s := range []changeStep{
+		{addRecipients, c.recipients.add},
+		{addNotificationTypes, c.types.add},
+		{removeRecipient, c.recipients.remove},
+		{removeNotificationType, c.types.remove},
+	} {
+		if len(s.values) > 0 {
+			parts = append(parts, s.action()+"(s) "+quoteAll(s.values))
 		}
-		parts = append(parts, steps[i].action()+"(s) "+quoteAll(values))
-		i = j
 	}
 	return strings.Join(parts, "; ")
 }
@@ -166,8 +176,16 @@ func quoteAll(values []string) string {
 
 // changesBetween returns what turns the current policy into the planned one, in place.
 func changesBetween(current, planned notificationPolicyModel) policyChanges {
-	return policyChanges{
+	currentTypes, plannedTypes := knownStrings(current.NotificationTypes), knownStrings(planned.NotificationTypes)
+	c := policyChanges{
 		recipients: recipientChanges(planned.Channel.ValueString(), knownStrings(current.Recipients), knownStrings(planned.Recipients)),
-		types:      notificationTypeChanges(knownStrings(current.NotificationTypes), knownStrings(planned.NotificationTypes)),
+		types:      notificationTypeChanges(currentTypes, plannedTypes),
 	}
+	for _, t := range plannedTypes {
+		if slices.Contains(currentTypes, t) {
+			c.keptTypes = append(c.keptTypes, t)
+		}
+	}
+	slices.Sort(c.keptTypes)
+	return c
 }

@@ -101,3 +101,54 @@ func TestChangesBetweenModels(t *testing.T) {
 		t.Error("a policy compared with itself has changes")
 	}
 }
+
+// An update that removes types re-sends the types the plan keeps with its additions, so no
+// removal can leave the policy without types (every type, to Sequence), even when the kept ones
+// were removed in the dashboard after the plan; the kept types are not changes.
+func TestStepsResendKeptTypesWhenRemovingTypes(t *testing.T) {
+	policy := func(notificationTypes ...string) notificationPolicyModel {
+		m := notificationPolicyModel{notificationPolicySummaryModel: notificationPolicySummaryModel{
+			Channel:           types.StringValue(sequence.ChannelEmail),
+			Recipients:        stringSet([]string{"a@example.com"}),
+			NotificationTypes: types.SetNull(types.StringType),
+		}}
+		if notificationTypes != nil {
+			m.NotificationTypes = stringSet(notificationTypes)
+		}
+		return m
+	}
+	cases := []struct {
+		name             string
+		current, planned notificationPolicyModel
+		wantAddTypes     []string // the values of the add-types step, nil for none
+		wantDescribe     string
+	}{
+		{"removal only: one extra request with the kept types", policy("INVOICE_ISSUED", "QUOTE_SIGNED"), policy("QUOTE_SIGNED"),
+			[]string{"QUOTE_SIGNED"}, `remove notification type(s) "INVOICE_ISSUED"`},
+		{"removal and addition: the kept types ride along", policy("INVOICE_ISSUED", "QUOTE_SIGNED"), policy("CUSTOMER_CREATED", "QUOTE_SIGNED"),
+			[]string{"CUSTOMER_CREATED", "QUOTE_SIGNED"}, `add notification type(s) "CUSTOMER_CREATED"; remove notification type(s) "INVOICE_ISSUED"`},
+		{"addition only: nothing re-sent", policy("QUOTE_SIGNED"), policy("CUSTOMER_CREATED", "QUOTE_SIGNED"),
+			[]string{"CUSTOMER_CREATED"}, `add notification type(s) "CUSTOMER_CREATED"`},
+		{"to every type: nothing kept", policy("INVOICE_ISSUED", "QUOTE_SIGNED"), policy(),
+			nil, `remove notification type(s) "INVOICE_ISSUED", "QUOTE_SIGNED"`},
+		{"replace every type: the additions guard", policy("INVOICE_ISSUED"), policy("QUOTE_SIGNED"),
+			[]string{"QUOTE_SIGNED"}, `add notification type(s) "QUOTE_SIGNED"; remove notification type(s) "INVOICE_ISSUED"`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := changesBetween(tc.current, tc.planned)
+			var gotAdd []string
+			for _, s := range c.steps() {
+				if s.kind == addNotificationTypes {
+					gotAdd = s.values
+				}
+			}
+			if !slices.Equal(gotAdd, tc.wantAddTypes) {
+				t.Errorf("add notification types step = %q, want %q", gotAdd, tc.wantAddTypes)
+			}
+			if got := c.describe(); got != tc.wantDescribe {
+				t.Errorf("describe() = %q, want %q", got, tc.wantDescribe)
+			}
+		})
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -52,8 +53,11 @@ func (r *notificationPolicyRecipientResource) Schema(_ context.Context, _ resour
 			"each add their own address to a policy owned by someone else. The policy's own " +
 			"`sequence_notification_policy` resource must then ignore its `recipients` " +
 			"(`lifecycle { ignore_changes = [recipients] }`), or the two would undo each other's changes.\n\n" +
-			"Creating the resource sends one request that adds the recipient; destroying it sends one request that " +
-			"removes it. A recipient removed from the policy outside Terraform, or a policy deleted, drops the " +
+			"Creating the resource reads the policy and sends one request that adds the recipient; destroying it " +
+			"sends one request that removes it. A create **refuses a recipient already on the policy** (e-mail " +
+			"addresses compared ignoring letter case, as Sequence does), whoever added it, with an error that gives " +
+			"the import id (`<policy_id>/<recipient>`): destroying the resource would otherwise remove an address it " +
+			"never added. A recipient removed from the policy outside Terraform, or a policy deleted, drops the " +
 			"resource from state on the next refresh, and the next plan adds it again. Do not manage the same " +
 			"recipient with two resources (or with a resource and the policy's `recipients`): destroying one " +
 			"removes it for both. Sequence refuses to remove the last recipient of a policy, so destroying the " +
@@ -106,6 +110,19 @@ func (r *notificationPolicyRecipientResource) Create(ctx context.Context, req re
 	}
 
 	policyID, recipient := plan.PolicyID.ValueString(), plan.Recipient.ValueString()
+	// Sequence accepts adding an address that is already there, and this resource's destroy would
+	// then take it from whoever put it there: a recipient on the policy must be imported instead.
+	existing, err := client.GetNotificationPolicy(ctx, policyID)
+	if err != nil {
+		resp.Diagnostics.AddError(fmt.Sprintf("Cannot add recipient to notification policy %q", policyID),
+			explainAddRecipientFailure(ctx, client, policyID, recipient, err))
+		return
+	}
+	if existing.HasRecipient(recipient) {
+		resp.Diagnostics.AddAttributeError(path.Root("recipient"), fmt.Sprintf("Recipient already on notification policy %q", policyID),
+			alreadyRecipientDetail(existing, recipient))
+		return
+	}
 	policy, err := client.AddRecipients(ctx, policyID, []string{recipient})
 	if err != nil {
 		resp.Diagnostics.AddError(fmt.Sprintf("Cannot add recipient to notification policy %q", policyID),
@@ -122,6 +139,21 @@ func (r *notificationPolicyRecipientResource) Create(ctx context.Context, req re
 
 	plan.ID = types.StringValue(notificationPolicyRecipientID(policyID, recipient))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// alreadyRecipientDetail explains why a create refuses a recipient its policy already has, and
+// how to take it over deliberately (an import of the resource id).
+func alreadyRecipientDetail(policy *sequence.NotificationPolicy, recipient string) string {
+	comparison := "e-mail addresses are compared ignoring letter case, as Sequence does"
+	if policy.Channel != sequence.ChannelEmail {
+		comparison = "webhook URLs are compared exactly"
+	}
+	return fmt.Sprintf("Notification policy %q (%q) already has the recipient %q (%s), added by someone else: "+
+		"another configuration, the policy's own resource, or the dashboard. This resource only manages a recipient "+
+		"it added or imported, since destroying it removes the recipient from the policy for everyone. Nothing was "+
+		"changed. If this configuration should own it from now on, import it with the id %q "+
+		"(terraform import ADDRESS '<policy id>/<recipient>', or an import block); otherwise remove this resource.",
+		policy.ID, policy.Name, recipient, comparison, notificationPolicyRecipientID(policy.ID, recipient))
 }
 
 // explainAddRecipientFailure turns a failed add into the error a user can act on. When Sequence

@@ -389,15 +389,25 @@ func TestAccNotificationPolicyRecipient_wrongChannelFailsAtApply(t *testing.T) {
 // recipient is on the policy the same destroy succeeds.
 func TestAccNotificationPolicyRecipient_lastRecipientCannotBeRemoved(t *testing.T) {
 	srv := sequencetest.NewServer(t)
-	existing := srv.InsertPolicy(sequencetest.Policy{Name: "one recipient", Channel: "EMAIL", Recipients: []string{"ops@example.com"}})
+	existing := srv.InsertPolicy(sequencetest.Policy{Name: "one recipient", Channel: "EMAIL", Recipients: []string{"owner@example.com"}})
 	withResource := testAccProviderConfig(srv) + recipientBlock("test", fmt.Sprintf("%q", existing.ID), "ops@example.com")
 	without := testAccProviderConfig(srv)
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: withResource, Check: checkEmulatorRecipients(srv, "ops@example.com")},
-			{Config: without, ExpectError: errorPattern("It is the last recipient of the policy", "Add another recipient first")},
+			{
+				Config: withResource,
+				Check:  checkEmulatorRecipients(srv, "owner@example.com", "ops@example.com"),
+			},
+			{
+				// The owner's address is removed in the dashboard: the resource's is now the last.
+				PreConfig: func() {
+					mustUpdatePolicy(srv, existing.ID, func(p *sequencetest.Policy) { p.Recipients = []string{"ops@example.com"} })
+				},
+				Config:      without,
+				ExpectError: errorPattern("It is the last recipient of the policy", "Add another recipient first"),
+			},
 			{
 				PreConfig: func() {
 					mustUpdatePolicy(srv, existing.ID, func(p *sequencetest.Policy) { p.Recipients = append(p.Recipients, "finance@example.com") })

@@ -298,8 +298,7 @@ func (r *notificationPolicyResource) Update(ctx context.Context, req resource.Up
 	// State is the plan (see stateAfterWrite); without any request (e.g. only the write-only
 	// secret's version changed) there is nothing to take from the API.
 	state := plan
-	outcome := sendWaves(ctx, updateWaves(client, prior.ID.ValueString(), changesBetween(prior.notificationPolicyModel, plan.notificationPolicyModel)),
-		maxConcurrentRequestsPerPolicy)
+	outcome, widened := applyChanges(ctx, client, prior.ID.ValueString(), prior, plan, writeOnly)
 	known := prior
 	if confirmed, ok := outcome.closestToPlan(plan, writeOnly); ok {
 		known = confirmed
@@ -322,6 +321,11 @@ func (r *notificationPolicyResource) Update(ctx context.Context, req resource.Up
 		state = stateAfterWrite(outcome.responses[n-1], plan, writeOnly)
 	}
 	resp.Diagnostics.Append(setPolicyState(ctx, &resp.State, state)...)
+	if widened {
+		resp.Diagnostics.AddWarning(fmt.Sprintf("Notification policy %q briefly matched every notification type", prior.ID.ValueString()),
+			"Someone removed the policy's planned notification types (in the dashboard?) while this apply ran, so for a "+
+				"moment Sequence read it as matching every type. The planned types have been restored.")
+	}
 }
 
 func (r *notificationPolicyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -242,7 +242,10 @@ func TestAccNotificationPolicy_notificationTypesInPlace(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					stateValue("notification_types", stringSetValue("INVOICE_ISSUED", "QUOTE_ACCEPTED")),
 				},
-				Check: expectAPIChanges(srv, "DELETE /api/notifications/policies/{id}/notification-types/CUSTOMER_CREATED"),
+				// The kept types go first, so the removal can never leave the policy without types.
+				Check: expectAPIChanges(srv,
+					"POST /api/notifications/policies/{id}/notification-types",
+					"DELETE /api/notifications/policies/{id}/notification-types/CUSTOMER_CREATED"),
 			},
 			{
 				// a set -> null (all types): one removal per type.
@@ -947,6 +950,7 @@ func TestAccNotificationPolicy_elementRemovedInDashboardBeforeApplyCountsAsRemov
 				},
 				Check: resource.ComposeTestCheckFunc(
 					expectAPIChanges(srv,
+						"POST /api/notifications/policies/{id}/notification-types", // the kept INVOICE_ISSUED
 						"DELETE /api/notifications/policies/{id}/recipients/b@example.com",
 						"DELETE /api/notifications/policies/{id}/notification-types/QUOTE_SIGNED"),
 					checkEmulatorPolicy(srv, func(p sequencetest.Policy) error {

@@ -105,7 +105,9 @@ data "sequence_notification_policy" "read" {
 					stateValue("notification_types", stringSetValue("INVOICE_ISSUED", newType)),
 				},
 				Check: resource.ComposeTestCheckFunc(
-					expectAPIChanges(srv, "DELETE /api/notifications/policies/{id}/notification-types/"+newerType),
+					expectAPIChanges(srv,
+						"POST /api/notifications/policies/{id}/notification-types", // the kept types
+						"DELETE /api/notifications/policies/{id}/notification-types/"+newerType),
 					checkEmulatorPolicy(srv, func(p sequencetest.Policy) error {
 						got := slices.Sorted(slices.Values(p.NotificationTypes))
 						if !slices.Equal(got, []string{"INVOICE_ISSUED", newType}) {

@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
 	"github.com/sequencehq/terraform-provider-sequence/internal/sequence"
 )
 
@@ -18,6 +21,7 @@ const maxConcurrentRequestsPerPolicy = 16
 
 // updateStep is one API request of an in-place update.
 type updateStep struct {
+	kind changeKind
 	what string
 	call func(context.Context) (*sequence.NotificationPolicy, error)
 }
@@ -33,7 +37,7 @@ type updateWave []updateStep
 func updateWaves(client *sequence.Client, id string, c policyChanges) []updateWave {
 	var additions, removals updateWave
 	for _, s := range c.steps() {
-		step := updateStep{what: s.what(), call: func(ctx context.Context) (*sequence.NotificationPolicy, error) {
+		step := updateStep{kind: s.kind, what: s.what(), call: func(ctx context.Context) (*sequence.NotificationPolicy, error) {
 			switch s.kind {
 			case addRecipients:
 				return client.AddRecipients(ctx, id, s.values)
@@ -76,6 +80,9 @@ type wavesOutcome struct {
 	// interrupted is the first wave not sent because the update was interrupted (Ctrl-C) after
 	// the wave before it was answered; nil when every wave was sent or one failed.
 	interrupted updateWave
+	// emptiedTypes is set when a type removal's answer showed the policy without types, which
+	// Sequence reads as every type.
+	emptiedTypes bool
 }
 
 // sendWaves sends the waves one after the other. The requests of a wave run concurrently, at most
@@ -105,6 +112,7 @@ func sendWaves(ctx context.Context, waves []updateWave, limit int) wavesOutcome 
 				if err == nil {
 					mu.Lock()
 					out.responses = append(out.responses, policy)
+					out.emptiedTypes = out.emptiedTypes || (step.kind == removeNotificationType && len(policy.NotificationTypes) == 0)
 					mu.Unlock()
 				}
 			}()
@@ -139,11 +147,7 @@ func (o wavesOutcome) failedStep() (what string, cause error) {
 	} else if n > 1 {
 		what += fmt.Sprintf(" (and %d other requests sent with it)", n)
 	}
-	errs := make([]error, len(o.failures))
-	for i, f := range o.failures {
-		errs[i] = f.err
-	}
-	return what, errors.Join(errs...)
+	return what, errors.Join(o.failureErrors()...)
 }
 
 // closestToPlan returns, of the policies the update's requests returned, the one with the fewest
@@ -207,4 +211,78 @@ func recordFailedUpdate(ctx context.Context, client *sequence.Client, known, pla
 				"plans whatever is still missing.", failedStep, cause, readErr,
 			changesBetween(known.notificationPolicyModel, plan.notificationPolicyModel).describe()))
 	}
+}
+
+// errWidenedToAllTypes is the failure of a type removal whose answer showed the policy without
+// types (every type, to Sequence) while the plan names types: someone removed the planned types
+// in the dashboard while the apply ran. It is repaired like a refused removal.
+var errWidenedToAllTypes = errors.New("the answer showed the policy left without notification types, which Sequence " +
+	"reads as every type: its planned types were removed (in the dashboard?) while this apply ran")
+
+// applyChanges sends the update's waves. A dashboard edit racing them can make Sequence refuse a
+// removal (400: the element is already gone, or it is the last recipient because the ones the plan
+// keeps were removed) or, despite the kept types sent first, leave the policy matching every
+// type. The planned end state is still reachable from what the policy holds then, so the update
+// reads it back once and sends what is still missing (additions first, as always). widened
+// reports that the policy was seen matching every type on the way.
+func applyChanges(ctx context.Context, client *sequence.Client, id string, prior, plan notificationPolicyResourceModel, writeOnly bool) (outcome wavesOutcome, widened bool) {
+	outcome = sendWaves(ctx, updateWaves(client, id, changesBetween(prior.notificationPolicyModel, plan.notificationPolicyModel)),
+		maxConcurrentRequestsPerPolicy)
+	widened = outcome.markWidening(plan)
+	if !outcome.racedByDashboardEdit() || ctx.Err() != nil {
+		return outcome, widened
+	}
+	current, err := client.GetNotificationPolicy(ctx, id)
+	if err != nil {
+		return outcome, widened // recordFailedUpdate reads again and reports
+	}
+	tflog.Info(ctx, "notification policy changed while the update ran; sending what is still missing",
+		map[string]any{"id": id, "cause": errors.Join(outcome.failureErrors()...).Error()})
+	read := notificationPolicyResourceModelFromAPI(current, &plan, writeOnly)
+	resumed := sendWaves(ctx, updateWaves(client, id, changesBetween(read.notificationPolicyModel, plan.notificationPolicyModel)),
+		maxConcurrentRequestsPerPolicy)
+	widened = resumed.markWidening(plan) || widened
+	resumed.responses = append(append([]*sequence.NotificationPolicy{current}, outcome.responses...), resumed.responses...)
+	return resumed, widened
+}
+
+// markWidening turns a type removal that left the policy matching every type into a failure
+// (errWidenedToAllTypes), unless the plan asks for every type; it reports whether it did.
+func (o *wavesOutcome) markWidening(plan notificationPolicyResourceModel) bool {
+	if !o.emptiedTypes || len(knownStrings(plan.NotificationTypes)) == 0 {
+		return false
+	}
+	o.failures = append(o.failures, stepFailure{
+		step: updateStep{kind: removeNotificationType, what: "remove notification type(s)"},
+		err:  errWidenedToAllTypes,
+	})
+	return true
+}
+
+// racedByDashboardEdit reports whether every failure is what an edit made elsewhere during the
+// update explains: a removal Sequence refused (400), or the policy widened to every type. Any other
+// failure (a fault, a timeout, a refused addition) is reported as it is.
+func (o wavesOutcome) racedByDashboardEdit() bool {
+	if len(o.failures) == 0 {
+		return false
+	}
+	for _, f := range o.failures {
+		var apiErr *sequence.APIError
+		refused := errors.As(f.err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest
+		if errors.Is(f.err, errWidenedToAllTypes) {
+			continue
+		}
+		if !refused || (f.step.kind != removeRecipient && f.step.kind != removeNotificationType) {
+			return false
+		}
+	}
+	return true
+}
+
+func (o wavesOutcome) failureErrors() []error {
+	errs := make([]error, len(o.failures))
+	for i, f := range o.failures {
+		errs[i] = f.err
+	}
+	return errs
 }

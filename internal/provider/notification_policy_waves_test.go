@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -138,7 +140,8 @@ func removeRecipientLabels(recipients ...string) []string {
 
 // A 15-element change (12 recipients removed, 3 added, one type swapped) against a slow API goes
 // out in two waves: the additions together, then, once both are answered, the 13 removals
-// together. A change that only adds, or only removes, takes one wave.
+// together. A change that only adds, or only removes recipients, takes one wave; one that removes
+// types sends the types it keeps first.
 func TestAccNotificationPolicy_updateGoesOutInWaves(t *testing.T) {
 	srv := sequencetest.NewServer(t)
 	const slow = 300 * time.Millisecond
@@ -183,7 +186,18 @@ func TestAccNotificationPolicy_updateGoesOutInWaves(t *testing.T) {
 				}),
 			},
 			{
-				// Only removals: one wave.
+				// Only recipient removals: one wave.
+				PreConfig:        srv.ResetRequests,
+				Config:           wavePolicyConfig(srv, []string{"keep@example.com"}, []string{"INVOICE_ISSUED", "CUSTOMER_CREATED", "QUOTE_SIGNED"}, ""),
+				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
+				ConfigStateChecks: []statecheck.StateCheck{
+					stateValue("recipients", stringSetValue("keep@example.com")),
+				},
+				Check: expectUpdateWaves(srv, removeRecipientLabels(append(slices.Clone(added), "more@example.com")...)),
+			},
+			{
+				// Only type removals: the kept type goes out first (so no removal can leave the
+				// policy matching every type), then the removals together.
 				PreConfig:        srv.ResetRequests,
 				Config:           wavePolicyConfig(srv, []string{"keep@example.com"}, []string{"INVOICE_ISSUED"}, ""),
 				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
@@ -191,10 +205,12 @@ func TestAccNotificationPolicy_updateGoesOutInWaves(t *testing.T) {
 					stateValue("recipients", stringSetValue("keep@example.com")),
 					stateValue("notification_types", stringSetValue("INVOICE_ISSUED")),
 				},
-				Check: expectUpdateWaves(srv, append(removeRecipientLabels(append(slices.Clone(added), "more@example.com")...),
-					"DELETE /api/notifications/policies/{id}/notification-types/CUSTOMER_CREATED",
-					"DELETE /api/notifications/policies/{id}/notification-types/QUOTE_SIGNED",
-				)),
+				Check: expectUpdateWaves(srv,
+					[]string{"POST /api/notifications/policies/{id}/notification-types"},
+					[]string{
+						"DELETE /api/notifications/policies/{id}/notification-types/CUSTOMER_CREATED",
+						"DELETE /api/notifications/policies/{id}/notification-types/QUOTE_SIGNED",
+					}),
 			},
 		},
 	})
@@ -355,5 +371,58 @@ func TestClosestToPlan(t *testing.T) {
 	}
 	if _, ok := (wavesOutcome{}).closestToPlan(plan, false); ok {
 		t.Error("closestToPlan without responses reported one")
+	}
+}
+
+// Only what a concurrent edit explains is repaired from a fresh read: a removal Sequence refused
+// (400) or the policy widened to every type. A refused addition, a server error or a mix is
+// reported as it is.
+func TestRacedByDashboardEdit(t *testing.T) {
+	refused := fmt.Errorf("removing: %w", &sequence.APIError{StatusCode: http.StatusBadRequest, Message: "cannot remove the last recipient"})
+	serverError := &sequence.APIError{StatusCode: http.StatusInternalServerError}
+	failure := func(kind changeKind, err error) stepFailure {
+		return stepFailure{step: updateStep{kind: kind, what: "x"}, err: err}
+	}
+	cases := []struct {
+		name     string
+		failures []stepFailure
+		want     bool
+	}{
+		{"no failure", nil, false},
+		{"a refused recipient removal", []stepFailure{failure(removeRecipient, refused)}, true},
+		{"a refused type removal", []stepFailure{failure(removeNotificationType, refused)}, true},
+		{"widened to every type", []stepFailure{failure(removeNotificationType, errWidenedToAllTypes)}, true},
+		{"a refused addition", []stepFailure{failure(addRecipients, refused)}, false},
+		{"a server error on a removal", []stepFailure{failure(removeRecipient, serverError)}, false},
+		{"a refused removal beside a server error", []stepFailure{failure(removeRecipient, refused), failure(removeRecipient, serverError)}, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := (wavesOutcome{failures: tc.failures}).racedByDashboardEdit(); got != tc.want {
+				t.Errorf("racedByDashboardEdit() = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// A type removal whose answer shows no types is a failure to repair, unless the plan asks for
+// every type.
+func TestMarkWidening(t *testing.T) {
+	typed := notificationPolicyResourceModel{notificationPolicyModel: notificationPolicyModel{
+		notificationPolicySummaryModel: notificationPolicySummaryModel{NotificationTypes: stringSet([]string{"QUOTE_SIGNED"})}}}
+	allTypes := notificationPolicyResourceModel{notificationPolicyModel: notificationPolicyModel{
+		notificationPolicySummaryModel: notificationPolicySummaryModel{NotificationTypes: types.SetNull(types.StringType)}}}
+
+	o := wavesOutcome{emptiedTypes: true}
+	if !o.markWidening(typed) || len(o.failures) != 1 || !errors.Is(o.failures[0].err, errWidenedToAllTypes) {
+		t.Errorf("plan with types: markWidening left failures %+v, want one errWidenedToAllTypes", o.failures)
+	}
+	o = wavesOutcome{emptiedTypes: true}
+	if o.markWidening(allTypes) || len(o.failures) != 0 {
+		t.Errorf("plan for every type: markWidening reported a widening (%+v)", o.failures)
+	}
+	o = wavesOutcome{}
+	if o.markWidening(typed) || len(o.failures) != 0 {
+		t.Error("no emptied types: markWidening reported a widening")
 	}
 }

@@ -262,7 +262,7 @@ func resolveProviderSettings(config sequenceProviderModel, getenv func(string) s
 		{"client_secret", envClientSecret, "client secret", config.ClientSecret, &settings.clientSecret},
 	}
 	for _, c := range credentials {
-		value, _, known := stringSetting(c.attr, c.value, c.env)
+		value, fromEnv, known := stringSetting(c.attr, c.value, c.env)
 		if !known {
 			continue
 		}
@@ -270,6 +270,15 @@ func resolveProviderSettings(config sequenceProviderModel, getenv func(string) s
 			diags.AddAttributeError(path.Root(c.attr), "Missing Sequence API "+c.what,
 				fmt.Sprintf("The Sequence provider needs an API %s: set the %s attribute in the provider block or the %s "+
 					"environment variable (an empty string counts as unset). API clients are created in the Sequence dashboard.", c.what, c.attr, c.env))
+		}
+		if problem := controlCharacterProblem(value); problem != "" {
+			source := "The " + c.attr + " attribute"
+			if fromEnv {
+				source = "The " + c.env + " environment variable"
+			}
+			diags.AddAttributeError(path.Root(c.attr), "Invalid Sequence API "+c.what,
+				fmt.Sprintf("%s %s, which an API %s cannot have (value not shown). Copy the %s from the Sequence dashboard "+
+					"again, without the line break.", source, problem, c.what, c.what))
 		}
 		*c.dest = value
 	}
@@ -305,6 +314,19 @@ func resolveProviderSettings(config sequenceProviderModel, getenv func(string) s
 	}
 
 	return settings, unknown, diags
+}
+
+// controlCharacterProblem describes the control characters in a credential ("" when it has none):
+// almost always the line break that `echo`, a heredoc or a file adds at the end.
+func controlCharacterProblem(value string) string {
+	switch {
+	case !sequence.ContainsControl(value):
+		return ""
+	case !sequence.ContainsControl(strings.TrimRight(value, "\r\n")):
+		return "ends with a line break (likely a trailing newline from `echo`, a heredoc or a file)"
+	default:
+		return "contains a control character (such as a line break or a tab)"
+	}
 }
 
 // endpointErrorDetail says which setting holds an endpoint sequence.ParseEndpoint refused and why,

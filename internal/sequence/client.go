@@ -110,7 +110,7 @@ func NewClient(cfg Config) (*Client, error) {
 	case strings.Contains(cfg.ClientID, ":"):
 		// Basic auth cannot carry a colon in the user part.
 		return nil, errors.New("sequence: client id must not contain ':'")
-	case hasControl(cfg.ClientID) || hasControl(cfg.ClientSecret):
+	case ContainsControl(cfg.ClientID) || ContainsControl(cfg.ClientSecret):
 		return nil, errors.New("sequence: client id and secret must not contain control characters")
 	case cfg.MaxRetries < 0:
 		return nil, fmt.Errorf("sequence: max retries must be zero or more, got %d", cfg.MaxRetries)
@@ -118,7 +118,7 @@ func NewClient(cfg Config) (*Client, error) {
 		return nil, errors.New("sequence: backoff durations must not be negative")
 	case cfg.RequestsPerMinute < 0:
 		return nil, fmt.Errorf("sequence: requests per minute must be zero or more, got %d", cfg.RequestsPerMinute)
-	case hasControl(cfg.UserAgent):
+	case ContainsControl(cfg.UserAgent):
 		return nil, errors.New("sequence: user agent must not contain control characters")
 	}
 
@@ -251,7 +251,9 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-func hasControl(s string) bool {
+// ContainsControl reports whether s has an ASCII control character, which an HTTP header (the
+// credentials, the user agent) cannot carry.
+func ContainsControl(s string) bool {
 	return strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f })
 }
 

@@ -498,3 +498,27 @@ func TestRecipientPathSegmentIsUnescapedOnce(t *testing.T) {
 		})
 	}
 }
+
+// Removing a policy's last type through the API widens it to every type: the emulator counts each
+// such request (tests of update races assert none happened); a dashboard edit does not count.
+func TestTypesEmptiedByRequestsCountsWidenings(t *testing.T) {
+	srv := NewServer(t)
+	p := create(t, srv, createBody{Name: "typed", Channel: "EMAIL", Recipients: []string{"a@example.com"},
+		NotificationTypes: []string{"INVOICE_ISSUED", "QUOTE_SIGNED"}})
+	base := "/notifications/policies/" + p.ID
+	call(t, srv, "DELETE", base+"/notification-types/INVOICE_ISSUED", nil).expect(t, http.StatusOK)
+	if n := srv.TypesEmptiedByRequests(); n != 0 {
+		t.Fatalf("after removing one of two types: %d widenings, want 0", n)
+	}
+	call(t, srv, "DELETE", base+"/notification-types/QUOTE_SIGNED", nil).expect(t, http.StatusOK)
+	if n := srv.TypesEmptiedByRequests(); n != 1 {
+		t.Fatalf("after removing the last type: %d widenings, want 1", n)
+	}
+	call(t, srv, "POST", base+"/notification-types", map[string]any{"notificationTypes": []string{"QUOTE_SIGNED"}}).expect(t, http.StatusOK)
+	if err := srv.UpdatePolicy(p.ID, func(p *Policy) { p.NotificationTypes = nil }); err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.TypesEmptiedByRequests(); n != 1 {
+		t.Errorf("after a dashboard edit emptied the types: %d widenings, want still 1", n)
+	}
+}

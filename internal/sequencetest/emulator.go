@@ -69,6 +69,9 @@ type Emulator struct {
 	bucket     tokenBucket
 	store      store
 	requests   []Request
+	// typesEmptied counts the API requests that left a policy with types without any (matching
+	// every type, to Sequence): tests of update races assert that none did.
+	typesEmptied int
 }
 
 // New returns an Emulator with no policies.
@@ -96,6 +99,15 @@ func New(opts ...Option) *Emulator {
 	}
 	e.setTypesLocked(cfg.notificationTypes)
 	return e
+}
+
+// TypesEmptiedByRequests is how many API requests left a policy that had notification types
+// without any, so that it matched every type. Edits made through UpdatePolicy (the dashboard) do
+// not count.
+func (e *Emulator) TypesEmptiedByRequests() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.typesEmptied
 }
 
 // Requests returns a copy of the request log, oldest first.

@@ -203,6 +203,9 @@ func (e *Emulator) update(w http.ResponseWriter, id string, change func(p *Polic
 		writeValidation(w, http.StatusBadRequest, errs...)
 		return
 	}
+	if len(sp.policy.NotificationTypes) > 0 && len(p.NotificationTypes) == 0 {
+		e.typesEmptied++
+	}
 	sp.policy = p.clone()
 	e.mu.Unlock()
 	e.changed()
