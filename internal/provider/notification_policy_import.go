@@ -33,7 +33,8 @@ func (r *notificationPolicyResource) ImportState(ctx context.Context, req resour
 	var id string
 	var diags diag.Diagnostics
 	mark := importedByID
-	if req.ID == "" && req.Identity != nil {
+	// The framework passes a null identity when the import gave an id (or nothing) instead.
+	if req.ID == "" && req.Identity != nil && !req.Identity.Raw.IsNull() {
 		id, diags = notificationPolicyIDFromIdentity(ctx, req.Identity)
 		mark = importedByIdentity
 	} else {

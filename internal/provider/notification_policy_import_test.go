@@ -59,8 +59,8 @@ import {
 	}
 }
 
-// Importing a policy by its bare name gets the missing-id error, which points at the name= form
-// with the name given, ready to paste.
+// Importing a policy by its bare name, or with a mis-cased prefix, gets the missing-id error, which
+// points at the name= form with the name given, ready to paste.
 func TestAccNotificationPolicy_importOfNameSuggestsTheNameForm(t *testing.T) {
 	srv := sequencetest.NewServer(t)
 	srv.InsertPolicy(sequencetest.Policy{Name: "Invoices to finance", Channel: "EMAIL", Recipients: []string{"ops@example.com"}})
@@ -81,6 +81,16 @@ func TestAccNotificationPolicy_importOfNameSuggestsTheNameForm(t *testing.T) {
 				ExpectError: errorPattern("Cannot import notification policy: no policy with this id",
 					`"Invoices to finance" does not look like a policy id`, "import it by name with the import id",
 					"`name=Invoices to finance`"),
+			},
+			{
+				// A name= prefix not exactly so is not taken for a name; the error says the exact form.
+				Config:        config,
+				ResourceName:  policyAddr,
+				ImportState:   true,
+				ImportStateId: "Name=Invoices to finance",
+				ExpectError: errorPattern("Cannot import notification policy: no policy with this id",
+					`"Name=Invoices to finance" is not read as a name: the prefix is exactly `+"`name=`",
+					"as in `name=Invoices to finance`"),
 			},
 		},
 	})
