@@ -12,13 +12,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// Resource identity (Terraform 1.12+): sequence_notification_policy is identified by its id, so
+// Resource identity (Terraform 1.12+, OpenTofu 1.12+): sequence_notification_policy is identified by its id, so
 // `import { to = ...; identity = { id = "..." } }` works, and list results carry it. CLIs without
 // identity support never ask for it and see no difference.
 
 // identityMinimumVersions names the CLIs that use resource identity and list resources.
 const (
-	identityMinimumVersions     = "Terraform 1.12"
+	identityMinimumVersions     = "Terraform 1.12 and OpenTofu 1.12"
 	listResourceMinimumVersions = "Terraform 1.14"
 )
 
