@@ -26,11 +26,11 @@ import (
 
 var identityCLIs = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)}
 
-// policyIdentity is the identity in state: the policy's id, a UUID equal to the id attribute.
-func policyIdentity(addr string) []statecheck.StateCheck {
+// policyIdentity checks the identity in state: the policy's id, a UUID equal to the id attribute.
+func policyIdentity() []statecheck.StateCheck {
 	return []statecheck.StateCheck{
-		statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{"id": knownvalue.StringRegexp(uuidPattern)}),
-		statecheck.ExpectIdentityValueMatchesState(addr, tfjsonpath.New("id")),
+		statecheck.ExpectIdentity(policyAddr, map[string]knownvalue.Check{"id": knownvalue.StringRegexp(uuidPattern)}),
+		statecheck.ExpectIdentityValueMatchesState(policyAddr, tfjsonpath.New("id")),
 	}
 }
 
@@ -56,7 +56,7 @@ func TestAccNotificationPolicy_identityThroughCreateRefreshAndReplace(t *testing
 		Steps: []resource.TestStep{
 			{
 				Config: config,
-				ConfigStateChecks: append(policyIdentity(policyAddr),
+				ConfigStateChecks: append(policyIdentity(),
 					sameID.AddStateValue(policyAddr, tfjsonpath.New("id")),
 					newID.AddStateValue(policyAddr, tfjsonpath.New("id"))),
 			},
@@ -78,13 +78,13 @@ func TestAccNotificationPolicy_identityThroughCreateRefreshAndReplace(t *testing
 				// The configuration wins back: an in-place update, same id and identity.
 				Config:           config,
 				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
-				ConfigStateChecks: append(policyIdentity(policyAddr),
+				ConfigStateChecks: append(policyIdentity(),
 					sameID.AddStateValue(policyAddr, tfjsonpath.New("id"))),
 			},
 			{
 				Config:            config,
 				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				ConfigStateChecks: policyIdentity(policyAddr),
+				ConfigStateChecks: policyIdentity(),
 			},
 			{
 				// A new name replaces the policy: the identity is the new policy's id.
@@ -92,7 +92,7 @@ func TestAccNotificationPolicy_identityThroughCreateRefreshAndReplace(t *testing
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(policyAddr, plancheck.ResourceActionDestroyBeforeCreate),
 				}},
-				ConfigStateChecks: append(policyIdentity(policyAddr),
+				ConfigStateChecks: append(policyIdentity(),
 					newID.AddStateValue(policyAddr, tfjsonpath.New("id"))),
 				Check: checkEmulatorPolicyCount(srv, 1),
 			},
