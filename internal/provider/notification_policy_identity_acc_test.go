@@ -197,16 +197,7 @@ import {
 	if !strings.Contains(generated, `resource "sequence_notification_policy" "crm"`) || !strings.Contains(generated, `"CRM webhook"`) {
 		t.Fatalf("generated configuration lacks the policy:\n%s", generated)
 	}
-	srv.ResetRequests()
-	out := w.mustRun(t, "apply", "-auto-approve", "-input=false", "-no-color")
-	if !strings.Contains(out, "1 imported, 0 added, 0 changed, 0 destroyed") {
-		t.Errorf("apply did not import the policy without change:\n%s", out)
-	}
-	for _, r := range srv.Requests() {
-		if r.Method != "GET" {
-			t.Errorf("the identity import sent %s %s, want reads only", r.Method, r.Path)
-		}
-	}
+	applyImportsOnly(t, w, srv, 1)
 	expectStateIdentity(t, w, "sequence_notification_policy.crm", p.ID)
 
 	w.expectEmptyPlan(t)
