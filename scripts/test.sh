@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # `make test`: everything, in this order, reporting every stage even after a failure:
 #   1. unit tests (go test -race ./..., TF_ACC unset);
-#   2. acceptance tests (TF_ACC=1) once per CLI: the pinned Terraform, Terraform 1.5.7 (the
-#      oldest we support) and OpenTofu, plus any terraform or tofu on PATH whose version differs
-#      from the pinned ones;
+#   2. acceptance tests (TF_ACC=1) once per CLI: the pinned Terraform, Terraform 1.13.3 (the
+#      newest, with resource identity), Terraform 1.5.7 (the oldest we support) and OpenTofu, plus
+#      any terraform or tofu on PATH whose version differs from the pinned ones;
 #   3. every example directory validated with each of those CLIs, and `terraform fmt -check`.
 #
 # Knobs: TESTARGS (extra go test flags, e.g. "-run TestAccNotificationPolicy"),
@@ -36,6 +36,7 @@ if [[ -n "${CLIS:-}" ]]; then
 else
 	# The first one also checks the examples' formatting: the current Terraform.
 	clis=("terraform|$(scripts/tools.sh terraform)|registry.terraform.io"
+		"terraform|$(scripts/tools.sh terraform-1.13)|registry.terraform.io"
 		"terraform|$(scripts/tools.sh terraform-1.5)|registry.terraform.io"
 		"tofu|$(scripts/tools.sh tofu)|registry.opentofu.org")
 fi

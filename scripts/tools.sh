@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prints the path of a pinned CLI, building it from its module under tools/ the first time.
 #
-#   scripts/tools.sh [--version] terraform|terraform-1.5|tofu|tfplugindocs|golangci-lint|goreleaser|actionlint
+#   scripts/tools.sh [--version] terraform|terraform-1.5|terraform-1.13|tofu|tfplugindocs|golangci-lint|goreleaser|actionlint
 #
 # With --version it prints the pinned version (e.g. v2.14.3) instead, building nothing: the release
 # workflow uses it to install the same goreleaser.
@@ -9,7 +9,8 @@
 # Each CLI is pinned in tools/<name>/go.mod and built with the local Go toolchain into
 # ${SEQUENCE_TOOLS_CACHE:-$HOME/.cache/terraform-provider-sequence}/bin/<binary>-<version>,
 # outside the repository, and reused from there. <binary> is <name>, except for terraform-1.5 (the
-# oldest Terraform we test, pinned apart from the current one), whose binary is terraform-1.5.7.
+# oldest Terraform we test) and terraform-1.13 (the newest), pinned apart from the current one,
+# whose binaries are terraform-1.5.7 and terraform-1.13.3.
 # Nothing is downloaded but Go modules: release sites are not needed (and are unreachable on some
 # build machines).
 set -euo pipefail
@@ -18,7 +19,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bindir="${SEQUENCE_TOOLS_CACHE:-$HOME/.cache/terraform-provider-sequence}/bin"
 
 usage() {
-	echo "usage: $0 [--version] terraform|terraform-1.5|tofu|tfplugindocs|golangci-lint|goreleaser|actionlint" >&2
+	echo "usage: $0 [--version] terraform|terraform-1.5|terraform-1.13|tofu|tfplugindocs|golangci-lint|goreleaser|actionlint" >&2
 	exit 2
 }
 
@@ -36,7 +37,7 @@ ldflags=""
 binary="$name"
 case "$name" in
 terraform) module=github.com/hashicorp/terraform package=$module ;;
-terraform-1.5) module=github.com/hashicorp/terraform package=$module binary=terraform ;;
+terraform-1.5 | terraform-1.13) module=github.com/hashicorp/terraform package=$module binary=terraform ;;
 tofu) module=github.com/opentofu/opentofu package=$module/cmd/tofu ;;
 tfplugindocs) module=github.com/hashicorp/terraform-plugin-docs package=$module/cmd/tfplugindocs ;;
 golangci-lint) module=github.com/golangci/golangci-lint/v2 package=$module/cmd/golangci-lint ;;
@@ -47,7 +48,7 @@ esac
 # Release builds of both CLIs link with version.dev=no; without it they call themselves "1.8.5-dev".
 # (Terraform 1.5 has no such variable: its module source already says "1.5.7", no suffix.)
 case "$name" in
-terraform | tofu) ldflags="-X $module/version.dev=no" ;;
+terraform | terraform-1.13 | tofu) ldflags="-X $module/version.dev=no" ;;
 esac
 
 moddir="$root/tools/$name"

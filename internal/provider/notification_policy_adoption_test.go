@@ -50,21 +50,28 @@ func TestAccNotificationPolicy_generatedConfigAppliesWithoutChange(t *testing.T)
 			}
 
 			// Step 3: applying imports every policy and changes nothing; the next plan is empty.
-			srv.ResetRequests()
-			out := w.mustRun(t, "apply", "-auto-approve", "-input=false", "-no-color")
-			if want := fmt.Sprintf("%d imported, 0 added, 0 changed, 0 destroyed", len(policies)); !strings.Contains(out, want) {
-				t.Errorf("apply of the generated configuration did not report %q:\n%s", want, out)
-			}
-			for _, r := range srv.Requests() {
-				if r.Method != "GET" {
-					t.Errorf("applying the generated configuration sent %s %s, want reads only", r.Method, r.Path)
-				}
-			}
+			applyImportsOnly(t, w, srv, len(policies))
 			w.expectEmptyPlan(t)
 			if got := len(srv.Policies()); got != len(policies) {
 				t.Errorf("emulator holds %d policies, want %d", got, len(policies))
 			}
 		})
+	}
+}
+
+// applyImportsOnly applies w and fails the test unless the apply imported n policies and changed
+// nothing, in the CLI's summary and in the requests Sequence received (reads only).
+func applyImportsOnly(t *testing.T, w *cliWorkdir, srv *sequencetest.Server, n int) {
+	t.Helper()
+	srv.ResetRequests()
+	out := w.mustRun(t, "apply", "-auto-approve", "-input=false", "-no-color")
+	if want := fmt.Sprintf("%d imported, 0 added, 0 changed, 0 destroyed", n); !strings.Contains(out, want) {
+		t.Errorf("apply did not report %q:\n%s", want, out)
+	}
+	for _, r := range srv.Requests() {
+		if r.Method != "GET" {
+			t.Errorf("applying imports sent %s %s, want reads only", r.Method, r.Path)
+		}
 	}
 }
 
@@ -97,15 +104,6 @@ func TestAccNotificationPolicy_forEachImportAdoptsEveryPolicy(t *testing.T) {
 
 	w := h.workdir(t, "adopt")
 	w.write(t, testAccProviderConfig(srv)+readExample(t, adoptionForEachExample))
-	srv.ResetRequests()
-	out := w.mustRun(t, "apply", "-auto-approve", "-input=false", "-no-color")
-	if !strings.Contains(out, "2 imported, 0 added, 0 changed, 0 destroyed") {
-		t.Errorf("apply did not import both policies without change:\n%s", out)
-	}
-	for _, r := range srv.Requests() {
-		if r.Method != "GET" {
-			t.Errorf("adopting sent %s %s, want reads only", r.Method, r.Path)
-		}
-	}
+	applyImportsOnly(t, w, srv, 2)
 	w.expectEmptyPlan(t)
 }

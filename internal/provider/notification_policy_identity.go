@@ -12,13 +12,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// Resource identity (Terraform 1.12+): sequence_notification_policy is identified by its id, so
+// Resource identity (Terraform 1.12+, OpenTofu 1.12+): sequence_notification_policy is identified by its id, so
 // `import { to = ...; identity = { id = "..." } }` works, and list results carry it. CLIs without
 // identity support never ask for it and see no difference.
 
 // identityMinimumVersions names the CLIs that use resource identity and list resources.
 const (
-	identityMinimumVersions     = "Terraform 1.12"
+	identityMinimumVersions     = "Terraform 1.12 and OpenTofu 1.12"
 	listResourceMinimumVersions = "Terraform 1.14"
 )
 
@@ -61,9 +61,15 @@ func setNotificationPolicyIdentity(ctx context.Context, identity *tfsdk.Resource
 // notificationPolicyIdentityType is the identity schema's type.
 var notificationPolicyIdentityType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{"id": tftypes.String}}
 
-// notificationPolicyIDFromIdentity reads the id from an import by identity.
+// notificationPolicyIDFromIdentity reads the id from an import by identity. An empty one is refused
+// before any request: it would name no policy (GET /notifications/policies/ is no route of the API).
 func notificationPolicyIDFromIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity) (string, diag.Diagnostics) {
 	var id types.String
 	diags := identity.GetAttribute(ctx, path.Root("id"), &id)
+	if !diags.HasError() && id.ValueString() == "" {
+		diags.AddError("Invalid import identity",
+			"The identity's id is empty. It must be the id (a UUID) Sequence assigned to the policy, as in "+
+				"`identity = { id = \"3f0a1b2c-4d5e-4f60-8a7b-9c0d1e2f3a4b\" }`. "+listPolicyIDsHint)
+	}
 	return id.ValueString(), diags
 }

@@ -14,9 +14,9 @@ import (
 	"github.com/sequencehq/terraform-provider-sequence/internal/sequencetest"
 )
 
-// No CLI that supports resource identity (Terraform 1.12+) or list resources (Terraform 1.14+) is
-// available to the tests, so these tests speak the plugin protocol to the provider server the way
-// such a CLI does.
+// These tests speak the plugin protocol to the provider server the way a CLI with resource identity
+// (Terraform 1.12+, OpenTofu 1.12+) or list resources (Terraform 1.14+, which no test runs) does.
+// Identity through a real CLI is in notification_policy_identity_acc_test.go.
 
 const policyType = "sequence_notification_policy"
 
@@ -266,6 +266,52 @@ func TestNotificationPolicyListResource(t *testing.T) {
 	}
 	if n != 5 {
 		t.Errorf("limit 5 streamed %d results", n)
+	}
+}
+
+// An import by an identity whose id is empty fails before any request (GET /notifications/policies/
+// is no route of the API), saying what an identity holds.
+func TestNotificationPolicyImportByEmptyIdentity(t *testing.T) {
+	srv := sequencetest.NewServer(t)
+	server, _ := protoProvider(t, srv)
+	srv.ResetRequests()
+	for _, id := range []tftypes.Value{tftypes.NewValue(tftypes.String, ""), tftypes.NewValue(tftypes.String, nil)} {
+		imported, err := server.ImportResourceState(context.Background(), &tfprotov6.ImportResourceStateRequest{
+			TypeName: policyType,
+			Identity: &tfprotov6.ResourceIdentityData{IdentityData: dynamicValue(t, identityType(), map[string]tftypes.Value{"id": id})},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(imported.Diagnostics) != 1 || imported.Diagnostics[0].Summary != "Invalid import identity" ||
+			!strings.Contains(imported.Diagnostics[0].Detail, "The identity's id is empty") ||
+			strings.Contains(imported.Diagnostics[0].Detail, "name=") {
+			t.Errorf("identity id %v: diagnostics %+v, want one error about the empty identity", id, imported.Diagnostics)
+		}
+		if len(imported.ImportedResources) != 0 {
+			t.Errorf("identity id %v: imported %+v", id, imported.ImportedResources)
+		}
+	}
+	if reqs := srv.Requests(); len(reqs) != 0 {
+		t.Errorf("imports of an empty identity sent %d requests, first %s %s", len(reqs), reqs[0].Method, reqs[0].Path)
+	}
+}
+
+// A classic import of an empty id also fails before any request.
+func TestNotificationPolicyImportOfEmptyID(t *testing.T) {
+	srv := sequencetest.NewServer(t)
+	server, _ := protoProvider(t, srv)
+	srv.ResetRequests()
+	imported, err := server.ImportResourceState(context.Background(), &tfprotov6.ImportResourceStateRequest{TypeName: policyType})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(imported.Diagnostics) != 1 || imported.Diagnostics[0].Summary != "Invalid import id" ||
+		!strings.Contains(imported.Diagnostics[0].Detail, "The import id is empty") {
+		t.Errorf("diagnostics %+v, want one error about the empty import id", imported.Diagnostics)
+	}
+	if reqs := srv.Requests(); len(reqs) != 0 {
+		t.Errorf("the import of an empty id sent %d requests, first %s %s", len(reqs), reqs[0].Method, reqs[0].Path)
 	}
 }
 

@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -13,7 +15,7 @@ const missingPolicyID = "00000000-0000-4000-8000-000000000000"
 
 var missingPolicyImportError = errorPattern("Cannot import notification policy: no policy with this id",
 	`Sequence has no notification policy with id "`+missingPolicyID+`"`, "Import takes the policy's id",
-	"or `name=<exact name>` for the policy of that name", "To import by name, use `name=<exact name>`",
+	"or `name=<exact name>` for the policy of that name. To list the ids",
 	"use the sequence_notification_policies data source (its ids and policies attributes)")
 
 // Importing an id Sequence does not have is the provider's own error, naming the id and how to
@@ -57,8 +59,8 @@ import {
 	}
 }
 
-// Importing a policy by its bare name gets the missing-id error, which points at the name= form
-// with the name given, ready to paste.
+// Importing a policy by its bare name, or with a mis-cased prefix, gets the missing-id error, which
+// points at the name= form with the name given, ready to paste.
 func TestAccNotificationPolicy_importOfNameSuggestsTheNameForm(t *testing.T) {
 	srv := sequencetest.NewServer(t)
 	srv.InsertPolicy(sequencetest.Policy{Name: "Invoices to finance", Channel: "EMAIL", Recipients: []string{"ops@example.com"}})
@@ -79,6 +81,16 @@ func TestAccNotificationPolicy_importOfNameSuggestsTheNameForm(t *testing.T) {
 				ExpectError: errorPattern("Cannot import notification policy: no policy with this id",
 					`"Invoices to finance" does not look like a policy id`, "import it by name with the import id",
 					"`name=Invoices to finance`"),
+			},
+			{
+				// A name= prefix not exactly so is not taken for a name; the error says the exact form.
+				Config:        config,
+				ResourceName:  policyAddr,
+				ImportState:   true,
+				ImportStateId: "Name=Invoices to finance",
+				ExpectError: errorPattern("Cannot import notification policy: no policy with this id",
+					`"Name=Invoices to finance" is not read as a name: the prefix is exactly `+"`name=`",
+					"as in `name=Invoices to finance`"),
 			},
 		},
 	})
@@ -118,4 +130,46 @@ func TestAccNotificationPolicy_importedPolicyDeletedLaterIsRecreated(t *testing.
 			},
 		},
 	})
+}
+
+// The detail of a failed import of an unknown id speaks of the form the import used: an import id
+// mentions the `name=` form once, and suggests the exact import id only where it helps; an
+// identity never mentions it unless the identity's id tried it.
+func TestMissingImportIDDetail(t *testing.T) {
+	cause := errors.New("404 Not Found")
+	for _, tc := range []struct {
+		name, id      string
+		byIdentity    bool
+		want          []string
+		nameFormCount int // how many times the detail shows the name= form (in backquotes)
+	}{
+		{name: "a UUID", id: missingPolicyID, want: []string{"Import takes the policy's id (a UUID), or `name=<exact name>`"}, nameFormCount: 1},
+		{name: "a name", id: "Invoices to finance",
+			want:          []string{`"Invoices to finance" does not look like a policy id`, "import id `name=Invoices to finance`"},
+			nameFormCount: 2},
+		{name: "a name form not in lower case", id: "Name=x",
+			want:          []string{`"Name=x" is not read as a name: the prefix is exactly ` + "`name=`", "as in `name=x`"},
+			nameFormCount: 3},
+		{name: "a name form after spaces", id: " name=x", want: []string{"as in `name=x`"}, nameFormCount: 3},
+		{name: "a UUID in an identity", id: missingPolicyID, byIdentity: true,
+			want: []string{"The identity's id is the id (a UUID) Sequence assigned to the policy."}},
+		{name: "a name in an identity", id: "name=x", byIdentity: true,
+			want:          []string{"An identity cannot name a policy: `name=` belongs to an import block's `id` argument"},
+			nameFormCount: 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			detail := missingImportIDDetail(tc.id, tc.byIdentity, cause)
+			for _, w := range append(tc.want, `Sequence has no notification policy with id "`, "(404 Not Found)", listPolicyIDsHint) {
+				if !strings.Contains(detail, w) {
+					t.Errorf("detail lacks %q:\n%s", w, detail)
+				}
+			}
+			if n := strings.Count(detail, "`name="); n != tc.nameFormCount {
+				t.Errorf("detail mentions name= %d times, want %d:\n%s", n, tc.nameFormCount, detail)
+			}
+			if strings.Contains(detail, "name=name=") {
+				t.Errorf("detail doubles the prefix:\n%s", detail)
+			}
+		})
+	}
 }

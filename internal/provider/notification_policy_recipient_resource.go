@@ -300,5 +300,5 @@ func (r *notificationPolicyRecipientResource) ImportState(ctx context.Context, r
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	// The Read that follows is the import's: a recipient it does not find is a wrong import id
 	// (the policy resource's importingKey mark, used the same way).
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, []byte("true"))...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, importedByID)...)
 }

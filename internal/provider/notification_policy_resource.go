@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strings"
@@ -229,7 +230,7 @@ func (r *notificationPolicyResource) Read(ctx context.Context, req resource.Read
 	if sequence.NotFound(err) && len(importing) > 0 {
 		// Without this the CLI only says "Cannot import non-existent remote object".
 		resp.Diagnostics.AddError("Cannot import notification policy: no policy with this id",
-			missingImportIDDetail(prior.ID.ValueString(), err))
+			missingImportIDDetail(prior.ID.ValueString(), bytes.Equal(importing, importedByIdentity), err))
 		return
 	}
 	if sequence.NotFound(err) {
@@ -348,27 +349,6 @@ func (r *notificationPolicyResource) Delete(ctx context.Context, req resource.De
 		return
 	}
 	resp.Diagnostics.AddError("Cannot delete notification policy", err.Error())
-}
-
-// importingKey marks, in private state, a policy that ImportState has only named: the Read that
-// follows is the import's, where a 404 means a wrong id rather than a policy deleted outside
-// Terraform. Read removes the mark.
-const importingKey = "importing"
-
-// ImportState takes a policy id, or `name=<exact name>` (see importedNotificationPolicyID), or an
-// identity (import blocks with `identity`, Terraform 1.12+).
-func (r *notificationPolicyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, diags := r.importedNotificationPolicyID(ctx, req.ID)
-	if req.ID == "" && req.Identity != nil {
-		id, diags = notificationPolicyIDFromIdentity(ctx, req.Identity)
-	}
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	resp.Diagnostics.Append(setNotificationPolicyIdentity(ctx, resp.Identity, types.StringValue(id))...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, []byte("true"))...)
 }
 
 // ModifyPlan handles what a write-only secret hides from Terraform. Terraform sees neither the
