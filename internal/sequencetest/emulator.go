@@ -69,6 +69,7 @@ type Emulator struct {
 	bucket     tokenBucket
 	store      store
 	requests   []Request
+	webhooks   *webhookSender
 }
 
 // New returns an Emulator with no policies.
@@ -93,6 +94,7 @@ func New(opts ...Option) *Emulator {
 		faultDraws: map[uint64]uint64{},
 		bucket:     newTokenBucket(cfg.requestsPerMinute, time.Now()),
 		store:      newStore(),
+		webhooks:   newWebhookSender(cfg.webhook),
 	}
 	e.setTypesLocked(cfg.notificationTypes)
 	return e
@@ -153,6 +155,10 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Sequence-Version", version)
 
+	if entry.Path == EventsPath {
+		e.serveEvents(sw, r)
+		return
+	}
 	if entry.Path != "/api" && !strings.HasPrefix(entry.Path, "/api/") {
 		writeError(sw, http.StatusNotFound, "NotFound", "no such endpoint")
 		return
