@@ -165,7 +165,7 @@ func newWebhookSender(cfg webhookConfig) *webhookSender {
 
 func (s *webhookSender) deliver(ctx context.Context, d delivery) Delivery {
 	out := Delivery{PolicyID: d.policyID, Recipient: d.recipient}
-	shown := redactURL(d.recipient)
+	shown := RedactRecipient(d.recipient)
 	if err := s.refusal(d); err != nil {
 		out.Error = err.Error()
 		s.log(DeliveryAttempt{PolicyID: d.policyID, Recipient: shown, Error: out.Error})
@@ -314,9 +314,9 @@ func attemptError(err error) string {
 	return err.Error()
 }
 
-// redactURL replaces the user information of a URL with "xxxxx": a user name alone can be a
-// token.
-func redactURL(raw string) string {
+// RedactRecipient replaces the user information of a recipient URL with "xxxxx" (a user name
+// alone can be a token), as the delivery log shows it.
+func RedactRecipient(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.User == nil {
 		return raw
