@@ -12,6 +12,9 @@
 // ..." and 204 when the signature matches the raw body and its timestamp is within 5 minutes,
 // "rejected delivery: <why>" and 401 otherwise. The secret is read from the environment, never
 // from a flag (command lines are visible to other users), and never printed.
+//
+// verify.go is shown as it is in the guide "Test your webhook receiver locally" (make
+// generate): keep it a complete example a user can copy, with nothing but the verification.
 package main
 
 import (
