@@ -159,7 +159,9 @@ func TestServeDeliversWithWebhookCA(t *testing.T) {
 	}()
 	t.Cleanup(func() {
 		cancel()
-		<-done
+		if err := <-done; err != nil {
+			t.Errorf("emulator: %v", err)
+		}
 	})
 	var baseURL string
 	for deadline := time.Now().Add(5 * time.Second); baseURL == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
