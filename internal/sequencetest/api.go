@@ -105,13 +105,7 @@ func writeNotFound(w http.ResponseWriter) {
 
 // serveAPI authenticates, checks the version and routes to an endpoint.
 func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
-	e.mu.Lock()
-	wantID, wantSecret := e.cfg.clientID, e.cfg.clientSecret
-	e.mu.Unlock()
-	id, secret, ok := r.BasicAuth()
-	if !ok || !constantTimeEqual(id, wantID) || !constantTimeEqual(secret, wantSecret) {
-		w.Header().Set("WWW-Authenticate", `Basic realm="Sequence"`)
-		writeError(w, http.StatusUnauthorized, "Unauthorized", "missing or invalid API credentials")
+	if !e.authenticated(w, r) {
 		return
 	}
 	if v := r.Header.Get("Sequence-Version"); v != "" && !slices.Contains(SupportedAPIVersions, v) {
@@ -175,6 +169,20 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Allow", strings.Join(allowed, ", "))
 	writeError(w, http.StatusMethodNotAllowed, "MethodNotAllowed", r.Method+" is not allowed here")
+}
+
+// authenticated checks the Basic credentials, answering 401 when they are missing or wrong.
+func (e *Emulator) authenticated(w http.ResponseWriter, r *http.Request) bool {
+	e.mu.Lock()
+	wantID, wantSecret := e.cfg.clientID, e.cfg.clientSecret
+	e.mu.Unlock()
+	id, secret, ok := r.BasicAuth()
+	if !ok || !constantTimeEqual(id, wantID) || !constantTimeEqual(secret, wantSecret) {
+		w.Header().Set("WWW-Authenticate", `Basic realm="Sequence"`)
+		writeError(w, http.StatusUnauthorized, "Unauthorized", "missing or invalid API credentials")
+		return false
+	}
+	return true
 }
 
 func constantTimeEqual(a, b string) bool {

@@ -14,6 +14,12 @@
 // UnrecognisedApiVersion); then the endpoint. Faults and the limit therefore apply to every /api
 // request, authenticated or not. Every response carries a Sequence-Version header.
 //
+// It also delivers webhooks, which the API cannot trigger: POST <root>/_emulator/events (root is
+// the base URL without /api; see EventsPath, SendEvent) with the API's Basic credentials sends an
+// event to every recipient of every WEBHOOK policy taking its type, or all types, in Sequence's
+// documented envelope and signed as Sequence signs (Sign). The endpoint is outside /api, so the
+// API stays what Sequence serves, and none of the API's latency, rate limit or faults apply to it.
+//
 // Choices the documentation leaves to the emulator:
 //   - An injected 429 sends "Retry-After: 0" unless WithFaultRetryAfter says otherwise, so tests
 //     of retries stay fast; the header is still present to be parsed.
@@ -28,4 +34,18 @@
 //     "recipients[1]".
 //   - A webhook recipient must parse with net/url as an absolute https URL with a host: raw
 //     spaces and non-ASCII are accepted, but a '%' in the path must start a valid escape.
+//   - Webhook retries: a non-2xx answer (a redirect included: none is followed) or a transport
+//     error is retried, at most 3 attempts in all, after 250ms then 750ms; each attempt has 2s
+//     from dialling to the end of the answer and is signed afresh (a new timestamp), so a
+//     failed delivery is known within about 7s. The trigger answers once every delivery has
+//     finished, and the status it reports is the last attempt's (0 when no answer came).
+//   - Webhook ordering: deliveries to one recipient URL go one at a time, across events and
+//     policies; different recipients are delivered to concurrently. An event's body is the
+//     same for every recipient of a policy; sequenceAccountId is the policy's account.
+//   - Webhook hosts: only loopback hosts (localhost and its subdomains, 127.0.0.0/8, ::1) are
+//     delivered to, checked on the URL and again on the address dialled, unless
+//     WithDeliverToAnyHost; a refused delivery makes no attempt and no DNS lookup. TLS is
+//     verified against the system's roots plus WithWebhookCA, with no proxy.
+//   - A notificationType Sequence does not publish is delivered anyway, with a warning in the
+//     trigger's answer: it still reaches all-types policies.
 package sequencetest

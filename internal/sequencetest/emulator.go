@@ -69,6 +69,7 @@ type Emulator struct {
 	bucket     tokenBucket
 	store      store
 	requests   []Request
+	webhooks   *webhookSender
 	// typesEmptied counts the API requests that left a policy with types without any (matching
 	// every type, to Sequence): tests of update races assert that none did.
 	typesEmptied int
@@ -96,6 +97,7 @@ func New(opts ...Option) *Emulator {
 		faultDraws: map[uint64]uint64{},
 		bucket:     newTokenBucket(cfg.requestsPerMinute, time.Now()),
 		store:      newStore(),
+		webhooks:   newWebhookSender(cfg.webhook),
 	}
 	e.setTypesLocked(cfg.notificationTypes)
 	return e
@@ -165,6 +167,10 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Sequence-Version", version)
 
+	if entry.Path == EventsPath {
+		e.serveEvents(sw, r)
+		return
+	}
 	if entry.Path != "/api" && !strings.HasPrefix(entry.Path, "/api/") {
 		writeError(sw, http.StatusNotFound, "NotFound", "no such endpoint")
 		return

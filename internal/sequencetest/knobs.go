@@ -21,6 +21,7 @@ type config struct {
 	accountID              string
 	onRequest              func(Request)
 	onChange               func()
+	webhook                webhookConfig
 }
 
 // Option configures an Emulator.

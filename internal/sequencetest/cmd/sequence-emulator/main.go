@@ -8,6 +8,15 @@
 // With -state-file FILE it loads the policies from FILE at start and saves them there after
 // every change and on SIGINT/SIGTERM, each time to a temporary file renamed over FILE, so a
 // killed emulator restarts with the policies it had.
+//
+// It delivers signed webhooks when asked: POST <root>/_emulator/events, or from another shell
+//
+//	go run ./internal/sequencetest/cmd/sequence-emulator send-event -endpoint http://127.0.0.1:8080/api -type INVOICE_ISSUED
+//
+// which prints one line per delivery and exits non-zero when one failed. Deliveries go to
+// loopback hosts only unless -deliver-to-any-host is given, verify TLS against the system's
+// roots plus the certificates of -webhook-ca FILE (PEM), and every attempt is logged to stderr
+// (policy, recipient, status, duration; never the secret), -quiet or not.
 package main
 
 import (
@@ -40,8 +49,12 @@ func main() {
 	}
 }
 
-// run serves until ctx is cancelled, then shuts down gracefully.
+// run serves until ctx is cancelled, then shuts down gracefully; "send-event" as the first
+// argument runs that command instead.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "send-event" {
+		return sendEvent(ctx, args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("sequence-emulator", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var (
@@ -58,6 +71,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		urlFile    = fs.String("url-file", "", "write the base URL to this file once listening")
 		quiet      = fs.Bool("quiet", false, "do not log requests")
 		statePath  = fs.String("state-file", "", "load policies from this file at start and save them to it after every change")
+		webhookCA  = fs.String("webhook-ca", "", "PEM file of certificates to trust, besides the system's roots, when delivering webhooks")
+		anyHost    = fs.Bool("deliver-to-any-host", false, "deliver webhooks to any host, not only to loopback ones")
 	)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -85,8 +100,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 
+	caCerts, err := readWebhookCA(*webhookCA)
+	if err != nil {
+		return err
+	}
+
 	logger := log.New(stderr, "", log.LstdFlags|log.Lmicroseconds)
 	opts := []sequencetest.Option{
+		sequencetest.WithWebhookCA(caCerts...),
+		sequencetest.WithDeliverToAnyHost(*anyHost),
+		sequencetest.WithDeliveryHook(func(a sequencetest.DeliveryAttempt) { logger.Print(formatDeliveryAttempt(a)) }),
 		sequencetest.WithCredentials(*clientID, *secret),
 		sequencetest.WithLatency(*latency),
 		sequencetest.WithFaults(*faultRate, kinds...),

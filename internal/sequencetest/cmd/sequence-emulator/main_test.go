@@ -91,6 +91,7 @@ func TestRejectsBadFlags(t *testing.T) {
 		"negative rpm":        {"-rpm", "-1"},
 		"empty client secret": {"-client-secret", ""},
 		"stray argument":      {"serve"},
+		"missing webhook CA":  {"-webhook-ca", "/nonexistent/ca.pem"},
 	}
 	for name, args := range cases {
 		t.Run(name, func(t *testing.T) {
