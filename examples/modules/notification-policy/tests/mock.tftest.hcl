@@ -10,8 +10,8 @@ mock_provider "sequence" {
   }
 }
 
-# A plan: Terraform up to 1.16 cannot apply a run that leaves an ephemeral variable such as
-# webhook_secret unset (hashicorp/terraform#38974).
+# A plan: Terraform's test framework cannot apply a run that leaves an optional ephemeral
+# variable such as webhook_secret unset (hashicorp/terraform#38974).
 run "email_addresses_make_an_email_policy" {
   command = plan
 
