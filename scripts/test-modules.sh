@@ -9,7 +9,8 @@
 #
 # A test file runs on a CLI that has the test framework (Terraform 1.6+, OpenTofu 1.6+), its
 # mock_provider if it uses one (Terraform 1.7+, OpenTofu 1.8+), and the module's
-# `required_version = ">= X"`; otherwise it is reported as SKIP with the reason.
+# `required_version = ">= X"`; otherwise it is reported as SKIP with the reason. A file whose
+# first line is `# cli: terraform` or `# cli: tofu (why)` runs on that CLI only.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -112,6 +113,11 @@ for cli in "$@"; do
 			files+=("$file")
 		done < <(cd "$dir" && find . -maxdepth 2 -name '*.tftest.hcl' | sed 's#^\./##' | sort)
 		for file in "${files[@]}"; do
+			only="$(sed -n '1s/^# cli: \(terraform\|tofu\)\b.*/\1/p' "$dir/$file")"
+			if [[ -n "$only" && "$only" != "$kind" ]]; then
+				printf '  SKIP     %s/%s (%s only%s)\n' "$rel" "$file" "$only" "$(sed -n '1s/^# cli: [a-z]*//p' "$dir/$file")"
+				continue
+			fi
 			want="$(needs "$kind" "$dir/$file" "$dir")"
 			if ! version_at_least "${have%%-*}" "$want"; then
 				printf '  SKIP     %s/%s (needs %s >= %s)\n' "$rel" "$file" "$kind" "$want"
