@@ -111,8 +111,8 @@ func parseMatrix(workflow string) []cliVersion {
 	return out
 }
 
-// testedOnLine is the one line that lists every tested CLI version, in templates/index.md.tmpl:
-// "Tested on: Terraform 1.5.7, 1.8.5; OpenTofu 1.12.6."
+// testedOnLine is the one line that lists every tested CLI version, in templates/index.md.tmpl,
+// such as "Tested on: Terraform 1.5.7, 1.8.5; OpenTofu 1.12.6." (the final period optional).
 var testedOnLine = regexp.MustCompile(`(?m)^Tested on: (.*)$`)
 
 // parseTestedOn returns the versions a "Tested on:" line lists, or an error naming what it could

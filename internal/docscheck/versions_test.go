@@ -83,7 +83,7 @@ func TestTestedOnLineListsExactlyTheTestedVersions(t *testing.T) {
 	}
 }
 
-// pinRow is a row of DEVELOPERS.md's table of pinned CLIs: | CLI | version ... | `tools/dir` ... |
+// pinRow is a row of DEVELOPERS.md's table of pinned CLIs, "| CLI | version ... | `tools/dir` ... |".
 var pinRow = regexp.MustCompile("(?m)^\\|[^|]+\\|\\s*v?([0-9]+\\.[0-9]+\\.[0-9]+)[^|]*\\|\\s*`tools/([^`/]+)`")
 
 func TestPinnedCLITableMatchesTools(t *testing.T) {
