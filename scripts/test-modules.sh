@@ -115,7 +115,7 @@ for cli in "$@"; do
 		for file in "${files[@]}"; do
 			only="$(sed -n '1s/^# cli: \(terraform\|tofu\)\b.*/\1/p' "$dir/$file")"
 			if [[ -n "$only" && "$only" != "$kind" ]]; then
-				printf '  SKIP     %s/%s (%s only%s)\n' "$rel" "$file" "$only" "$(sed -n '1s/^# cli: [a-z]*//p' "$dir/$file")"
+				printf '  SKIP     %s/%s (%s only%s)\n' "$rel" "$file" "$only" "$(sed -n '1s/^# cli: [a-z]* *(\(.*\))[[:space:]]*$/: \1/p' "$dir/$file")"
 				continue
 			fi
 			want="$(needs "$kind" "$dir/$file" "$dir")"
