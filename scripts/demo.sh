@@ -24,10 +24,7 @@ terraform_bin="${DEMO_TERRAFORM:-$(scripts/tools.sh terraform)}"
 work="$(mktemp -d)"
 emulator_pid=""
 cleanup() {
-	if [[ -n "$emulator_pid" ]] && kill -0 "$emulator_pid" 2>/dev/null; then
-		kill -TERM "$emulator_pid" 2>/dev/null || true
-		wait "$emulator_pid" 2>/dev/null || true
-	fi
+	stop_emulator 2>/dev/null || true
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -47,7 +44,6 @@ random_hex() {
 section "Building the provider and the Sequence emulator"
 mkdir -p "$work/bin" "$work/config"
 build_provider "$work/bin"
-go build -trimpath -o "$work/sequence-emulator" ./internal/sequencetest/cmd/sequence-emulator
 echo "provider: $work/bin/terraform-provider-sequence"
 echo "terraform: $terraform_bin ($(cli_version "$terraform_bin"))"
 
@@ -57,25 +53,7 @@ section "Starting the Sequence emulator"
 SEQUENCE_CLIENT_ID="demo-$(random_hex 4)"
 SEQUENCE_CLIENT_SECRET="$(random_hex 16)"
 export SEQUENCE_CLIENT_ID SEQUENCE_CLIENT_SECRET
-"$work/sequence-emulator" -listen 127.0.0.1:0 -url-file "$work/emulator.url" \
-	-client-id "$SEQUENCE_CLIENT_ID" -client-secret "$SEQUENCE_CLIENT_SECRET" \
-	>"$work/emulator.out" 2>"$work/emulator.log" &
-emulator_pid=$!
-for _ in $(seq 1 100); do
-	[[ -s "$work/emulator.url" ]] && break
-	kill -0 "$emulator_pid" 2>/dev/null || {
-		cat "$work/emulator.log" >&2
-		echo "demo: the emulator exited before it was ready" >&2
-		exit 1
-	}
-	sleep 0.1
-done
-[[ -s "$work/emulator.url" ]] || {
-	echo "demo: the emulator did not start within 10s" >&2
-	exit 1
-}
-SEQUENCE_ENDPOINT="$(head -n1 "$work/emulator.url")"
-export SEQUENCE_ENDPOINT
+start_emulator "$work"
 echo "emulator: $SEQUENCE_ENDPOINT (SEQUENCE_ENDPOINT, SEQUENCE_CLIENT_ID and SEQUENCE_CLIENT_SECRET set)"
 
 use_dev_override "$work/bin"
@@ -129,7 +107,5 @@ section "Destroy"
 tf destroy -input=false -auto-approve
 
 section "Stopping the emulator"
-kill -TERM "$emulator_pid"
-wait "$emulator_pid"
-emulator_pid=""
+stop_emulator
 echo "demo: all steps succeeded"

@@ -25,10 +25,7 @@ source "$root/scripts/dev-override.sh"
 work="$(mktemp -d)"
 emulator_pid=""
 cleanup() {
-	if [[ -n "$emulator_pid" ]] && kill -0 "$emulator_pid" 2>/dev/null; then
-		kill -TERM "$emulator_pid" 2>/dev/null || true
-		wait "$emulator_pid" 2>/dev/null || true
-	fi
+	stop_emulator 2>/dev/null || true
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -36,29 +33,11 @@ trap cleanup EXIT
 mkdir "$work/bin"
 build_provider "$work/bin"
 use_dev_override "$work/bin"
-go build -C "$root" -trimpath -o "$work/sequence-emulator" ./internal/sequencetest/cmd/sequence-emulator
 
 SEQUENCE_CLIENT_ID="module-tests-$$"
 SEQUENCE_CLIENT_SECRET="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 export SEQUENCE_CLIENT_ID SEQUENCE_CLIENT_SECRET
-"$work/sequence-emulator" -listen 127.0.0.1:0 -url-file "$work/emulator.url" -quiet \
-	-client-id "$SEQUENCE_CLIENT_ID" -client-secret "$SEQUENCE_CLIENT_SECRET" >"$work/emulator.out" 2>"$work/emulator.log" &
-emulator_pid=$!
-for _ in $(seq 1 100); do
-	[[ -s "$work/emulator.url" ]] && break
-	kill -0 "$emulator_pid" 2>/dev/null || {
-		cat "$work/emulator.log" >&2
-		echo "modules: the emulator exited before it was ready" >&2
-		exit 1
-	}
-	sleep 0.1
-done
-[[ -s "$work/emulator.url" ]] || {
-	echo "modules: the emulator did not start within 10s" >&2
-	exit 1
-}
-SEQUENCE_ENDPOINT="$(head -n1 "$work/emulator.url")"
-export SEQUENCE_ENDPOINT
+start_emulator "$work" -quiet
 echo "modules: emulator at $SEQUENCE_ENDPOINT"
 
 # version_at_least HAVE WANT
