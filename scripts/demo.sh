@@ -38,7 +38,7 @@ stop() {
 }
 cleanup() {
 	stop "$receiver_pid"
-	stop "$emulator_pid"
+	stop_emulator 2>/dev/null || true
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -55,7 +55,7 @@ random_hex() {
 	od -An -N "$1" -tx1 /dev/urandom | tr -d ' \n'
 }
 
-# wait_for_file FILE PID NAME LOG: wait up to 10s for a command to write its URL to FILE.
+# wait_for_file FILE PID NAME LOG: wait up to 10s for the receiver to write its URL to FILE.
 wait_for_file() {
 	for _ in $(seq 1 100); do
 		[[ -s "$1" ]] && return 0
@@ -73,7 +73,6 @@ wait_for_file() {
 section "Building the provider and the Sequence emulator"
 mkdir -p "$work/bin" "$work/config"
 build_provider "$work/bin"
-go build -trimpath -o "$work/sequence-emulator" ./internal/sequencetest/cmd/sequence-emulator
 go build -trimpath -o "$work/webhook-receiver" ./internal/sequencetest/cmd/webhook-receiver
 echo "provider: $work/bin/terraform-provider-sequence"
 echo "terraform: $terraform_bin ($(cli_version "$terraform_bin"))"
@@ -87,14 +86,7 @@ export SEQUENCE_CLIENT_ID SEQUENCE_CLIENT_SECRET
 # Webhook recipients are https URLs: the local receiver gets a self-signed certificate, which
 # the emulator trusts through -webhook-ca.
 "$work/webhook-receiver" generate-cert -cert "$work/receiver.pem" -key "$work/receiver-key.pem"
-"$work/sequence-emulator" -listen 127.0.0.1:0 -url-file "$work/emulator.url" \
-	-client-id "$SEQUENCE_CLIENT_ID" -client-secret "$SEQUENCE_CLIENT_SECRET" \
-	-webhook-ca "$work/receiver.pem" \
-	>"$work/emulator.out" 2>"$work/emulator.log" &
-emulator_pid=$!
-wait_for_file "$work/emulator.url" "$emulator_pid" emulator "$work/emulator.log"
-SEQUENCE_ENDPOINT="$(head -n1 "$work/emulator.url")"
-export SEQUENCE_ENDPOINT
+start_emulator "$work" -webhook-ca "$work/receiver.pem"
 echo "emulator: $SEQUENCE_ENDPOINT (SEQUENCE_ENDPOINT, SEQUENCE_CLIENT_ID and SEQUENCE_CLIENT_SECRET set)"
 
 use_dev_override "$work/bin"
@@ -189,7 +181,5 @@ section "Destroy"
 tf destroy -input=false -auto-approve
 
 section "Stopping the emulator"
-kill -TERM "$emulator_pid"
-wait "$emulator_pid"
-emulator_pid=""
+stop_emulator
 echo "demo: all steps succeeded"

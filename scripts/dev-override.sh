@@ -39,3 +39,44 @@ cli_version() {
 section() {
 	printf '\n==== %s ====\n' "$*"
 }
+
+# start_emulator DIR [FLAG...]: builds the Sequence emulator into DIR and starts it on a free
+# loopback port, accepting the credentials in SEQUENCE_CLIENT_ID and SEQUENCE_CLIENT_SECRET, with
+# any extra FLAGs; its request log goes to DIR/emulator.log. Once it listens, exports
+# SEQUENCE_ENDPOINT and sets emulator_pid; fails if it exits or does not listen within 10s.
+start_emulator() {
+	local dir="$1"
+	shift
+	go build -C "$root" -trimpath -o "$dir/sequence-emulator" ./internal/sequencetest/cmd/sequence-emulator
+	"$dir/sequence-emulator" -listen 127.0.0.1:0 -url-file "$dir/emulator.url" \
+		-client-id "$SEQUENCE_CLIENT_ID" -client-secret "$SEQUENCE_CLIENT_SECRET" "$@" \
+		>"$dir/emulator.out" 2>"$dir/emulator.log" &
+	emulator_pid=$!
+	for _ in $(seq 1 100); do
+		[[ -s "$dir/emulator.url" ]] && break
+		kill -0 "$emulator_pid" 2>/dev/null || {
+			cat "$dir/emulator.log" >&2
+			echo "the emulator exited before it was ready" >&2
+			return 1
+		}
+		sleep 0.1
+	done
+	[[ -s "$dir/emulator.url" ]] || {
+		echo "the emulator did not start within 10s" >&2
+		return 1
+	}
+	SEQUENCE_ENDPOINT="$(head -n1 "$dir/emulator.url")"
+	export SEQUENCE_ENDPOINT
+}
+
+# stop_emulator: stops the emulator start_emulator started, if it still runs, and returns its exit
+# status (0 after a clean shutdown on SIGTERM).
+stop_emulator() {
+	local pid="${emulator_pid:-}" status=0
+	emulator_pid=""
+	if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+		kill -TERM "$pid" 2>/dev/null || true
+		wait "$pid" || status=$?
+	fi
+	return "$status"
+}

@@ -4,7 +4,9 @@
 #   2. acceptance tests (TF_ACC=1) once per CLI: the pinned Terraform, Terraform 1.13.3 (the
 #      newest, with resource identity), Terraform 1.5.7 (the oldest we support) and OpenTofu, plus
 #      any terraform or tofu on PATH whose version differs from the pinned ones;
-#   3. every example directory validated with each of those CLIs, and `terraform fmt -check`.
+#   3. every example directory validated with each of those CLIs, and `terraform fmt -check`;
+#   4. the example modules' tests (`terraform test` / `tofu test`, scripts/test-modules.sh) with
+#      each of those CLIs that has what a test file needs.
 #
 # Knobs: TESTARGS (extra go test flags, e.g. "-run TestAccNotificationPolicy"),
 #        ACC_RACE=0 (acceptance tests without -race), SKIP_PATH_CLIS=1 (pinned CLIs only),
@@ -121,6 +123,7 @@ for cli in "${clis[@]}"; do
 	cli_bins+=("$bin")
 done
 stage "examples: validate with each CLI, fmt -check" scripts/validate-examples.sh "${cli_bins[@]}"
+stage "example modules: terraform test / tofu test" scripts/test-modules.sh "${cli_bins[@]}"
 
 section "summary"
 printf '%s\n' "${summary[@]}"

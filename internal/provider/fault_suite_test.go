@@ -295,7 +295,7 @@ func TestAccFault_requestsPerMinuteKeepsApplyUnderTheLimit(t *testing.T) {
 // Without requests_per_minute, the same apply runs into Sequence's limit; the 429s are retried
 // after their Retry-After (real waits, not the fault tests' fast backoff), and the apply and the
 // destroy complete. Ten operations at once keep the limit saturated, so one request can lose the
-// race for a token several times in a row, so max_retries is raised (the README's advice for
+// race for a token several times in a row, so max_retries is raised (the retries guide's advice for
 // such applies is requests_per_minute, tested above).
 func TestAccFault_rateLimitedApplyCompletesThroughRetries(t *testing.T) {
 	srv := sequencetest.NewServer(t, sequencetest.WithRequestsPerMinute(600))

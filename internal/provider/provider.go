@@ -345,9 +345,9 @@ const envAppendUserAgent = "TF_APPEND_USER_AGENT"
 // userAgent identifies the provider and, as far as it is known, the CLI running it, plus
 // whatever TF_APPEND_USER_AGENT adds. cliName is "Terraform", "OpenTofu", or "" when the provider
 // cannot tell. cliVersion is the TerraformVersion the protocol carries: Terraform's own version,
-// but under OpenTofu the Terraform version whose provider features OpenTofu supports (1.13.0 for
-// OpenTofu 1.12.6), so OpenTofu is named without a version, and under an unknown CLI the number
-// is labelled as what it is rather than as the CLI's version.
+// but under OpenTofu the Terraform version whose provider features OpenTofu supports (a 1.13
+// release for OpenTofu 1.12), so OpenTofu is named without a version, and under an unknown CLI
+// the number is labelled as what it is rather than as the CLI's version.
 func userAgent(providerVersion, cliName, cliVersion, appended string) string {
 	const home = "+https://registry.terraform.io/providers/sequencehq/sequence"
 	ua := "terraform-provider-sequence/" + providerVersion + " (" + home

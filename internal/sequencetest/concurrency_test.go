@@ -10,7 +10,7 @@ import (
 )
 
 // Recipient resources on one policy apply in parallel, each with its own add or remove request.
-// Sequence is assumed to apply each request atomically (README, API notes); the emulator does, so
+// Sequence is assumed to apply each request atomically (package doc); the emulator does, so
 // concurrent additions and removals on one policy lose none of each other's changes.
 func TestConcurrentRecipientChangesOnOnePolicyAreAtomic(t *testing.T) {
 	srv := NewServer(t)

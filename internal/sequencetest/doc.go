@@ -1,10 +1,9 @@
 // Package sequencetest is an in-memory emulator of the Sequence notification-policy API
 // (version 2024-07-30), in the spirit of net/http/httptest.
 //
-// It implements the notification-policy endpoints as Sequence documents them (the points that
-// matter to the provider are in README.md, "API notes"), including the behaviour the
-// documentation leaves open (listed below), and is deliberately strict: it rejects what Sequence
-// would reject. It powers the unit and
+// It implements the notification-policy endpoints as Sequence documents them, including the
+// behaviour the documentation leaves open (listed below), and is deliberately strict: it rejects
+// what Sequence would reject. It powers the unit and
 // acceptance tests, `make demo` and local development (see cmd/sequence-emulator), so it is an
 // independent implementation of the server and imports nothing from the client package.
 //
@@ -48,4 +47,16 @@
 //     verified against the system's roots plus WithWebhookCA, with no proxy.
 //   - A notificationType Sequence does not publish is delivered anyway, with a warning in the
 //     trigger's answer: it still reaches all-types policies.
+//
+// What the provider assumes of Sequence where its contract is silent (the emulator behaves this
+// way, and the tests hold the provider to it):
+//   - Each add or remove request is atomic. Recipient resources of one policy apply in parallel,
+//     one request each, and several configurations may change one policy at once, so every
+//     POST .../recipients and DELETE .../recipients/{recipient} is one atomic change to the stored
+//     policy and concurrent requests never lose each other's updates. The provider never reads,
+//     modifies and writes back a policy.
+//   - Adding a recipient or type already on the policy is accepted without a duplicate; removing
+//     one that is not there is refused with a 400 (the provider then reads the policy to tell
+//     "already gone" from a real refusal).
+//   - E-mail recipients are compared ignoring letter case.
 package sequencetest
