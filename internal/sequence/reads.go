@@ -59,7 +59,7 @@ func (c *Client) ReadNotificationPolicy(ctx context.Context, id string, opts Rea
 
 	for {
 		now := r.clock()
-		if e, ok := r.entries[id]; ok && now.Before(e.expires) && !(opts.WantSecret && e.lacksSecret()) {
+		if e, ok := r.entries[id]; ok && e.serves(now, opts) {
 			c.logServed(ctx, id, e, now)
 			p := e.policy.clone()
 			return &p, nil
@@ -116,8 +116,11 @@ type readEntry struct {
 	page     int // the page it was on, 0 for a GET
 }
 
-func (e readEntry) lacksSecret() bool {
-	return e.policy.Channel == ChannelWebhook && e.policy.WebhookSecret == ""
+// serves says whether e answers a read with opts at now: it is fresh, and holds the webhook secret
+// if the read wants it and the policy has one.
+func (e readEntry) serves(now time.Time, opts ReadNotificationPolicyOptions) bool {
+	lacksSecret := e.policy.Channel == ChannelWebhook && e.policy.WebhookSecret == ""
+	return now.Before(e.expires) && (!opts.WantSecret || !lacksSecret)
 }
 
 // sharedListing is a listing walked as far as reads needed.
