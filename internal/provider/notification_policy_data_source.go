@@ -150,7 +150,8 @@ func (d *notificationPolicyDataSource) Read(ctx context.Context, req datasource.
 
 func notificationPolicyByID(ctx context.Context, client *sequence.Client, id string) (*sequence.NotificationPolicy, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	policy, err := client.GetNotificationPolicy(ctx, id)
+	// No prior either: the data source wants the secret Sequence may return.
+	policy, err := client.ReadNotificationPolicy(ctx, id, sequence.ReadNotificationPolicyOptions{WantSecret: true})
 	switch {
 	case sequence.NotFound(err):
 		diags.AddAttributeError(path.Root("id"), "Notification policy not found",

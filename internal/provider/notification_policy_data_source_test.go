@@ -67,7 +67,8 @@ data "sequence_notification_policy" "email" {
 					"created_at":          knownvalue.StringExact(email.CreatedAt.UTC().Format(emulatorCreatedAt)),
 					"sequence_account_id": knownvalue.StringExact(email.SequenceAccountID),
 				}),
-				expectOnlyRequests(srv, "GET /api/notifications/policies/"+webhook.ID, "GET /api/notifications/policies/"+email.ID),
+				// Both from the first list page, which holds the webhook secret: no GET.
+				expectOnlyRequests(srv, "GET /api/notifications/policies"),
 			},
 		}},
 	})

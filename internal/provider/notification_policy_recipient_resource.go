@@ -189,7 +189,7 @@ func (r *notificationPolicyRecipientResource) Read(ctx context.Context, req reso
 	importing, diags := req.Private.GetKey(ctx, importingKey)
 	resp.Diagnostics.Append(diags...)
 	policyID, recipient := state.PolicyID.ValueString(), state.Recipient.ValueString()
-	policy, err := client.GetNotificationPolicy(ctx, policyID)
+	policy, err := client.ReadNotificationPolicy(ctx, policyID, sequence.ReadNotificationPolicyOptions{})
 	// Without these the CLI only says "Cannot import non-existent remote object".
 	if sequence.NotFound(err) && len(importing) > 0 {
 		resp.Diagnostics.AddError("Cannot import notification policy recipient: no such policy",

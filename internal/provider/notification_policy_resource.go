@@ -226,7 +226,8 @@ func (r *notificationPolicyResource) Read(ctx context.Context, req resource.Read
 
 	importing, diags := req.Private.GetKey(ctx, importingKey)
 	resp.Diagnostics.Append(diags...)
-	policy, err := client.GetNotificationPolicy(ctx, prior.ID.ValueString())
+	// An import has no secret to keep, so it wants the one Sequence may return.
+	policy, err := client.ReadNotificationPolicy(ctx, prior.ID.ValueString(), sequence.ReadNotificationPolicyOptions{WantSecret: len(importing) > 0})
 	if sequence.NotFound(err) && len(importing) > 0 {
 		// Without this the CLI only says "Cannot import non-existent remote object".
 		resp.Diagnostics.AddError("Cannot import notification policy: no policy with this id",

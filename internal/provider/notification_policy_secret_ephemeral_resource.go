@@ -77,7 +77,7 @@ func (e *notificationPolicySecretEphemeralResource) Open(ctx context.Context, re
 	}
 
 	id := config.ID.ValueString()
-	policy, err := client.GetNotificationPolicy(ctx, id)
+	policy, err := client.ReadNotificationPolicy(ctx, id, sequence.ReadNotificationPolicyOptions{WantSecret: true})
 	switch {
 	case sequence.NotFound(err):
 		resp.Diagnostics.AddAttributeError(path.Root("id"), "Notification policy not found",

@@ -60,7 +60,7 @@ resource "sequence_notification_policy" "c" {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var requestLines, waitLines int
+	var requestLines, waitLines, servedLines int
 	for _, line := range strings.Split(string(raw), "\n") {
 		switch {
 		case strings.Contains(line, "Sequence API request:"):
@@ -68,6 +68,13 @@ resource "sequence_notification_policy" "c" {
 			for _, field := range []string{"@module=sequence.sequence ", "tf_req_id=", "tf_rpc=", "tf_resource_type=sequence_notification_policy", "path=/api/notifications/policies"} {
 				if !strings.Contains(line, field) {
 					t.Errorf("request line lacks %q: %s", field, line)
+				}
+			}
+		case strings.Contains(line, "Read notification policy from a list page:"):
+			servedLines++
+			for _, field := range []string{"@module=sequence.sequence ", "tf_req_id=", "tf_resource_type=sequence_notification_policy", "page=1"} {
+				if !strings.Contains(line, field) {
+					t.Errorf("served-from-a-page line lacks %q: %s", field, line)
 				}
 			}
 		case strings.Contains(line, "Waiting for the client-side rate limit (requests_per_minute):"):
@@ -78,9 +85,12 @@ resource "sequence_notification_policy" "c" {
 			}
 		}
 	}
-	// 3 creates, then a refresh of 3 and 3 deletes: 9 requests at least.
-	if requestLines < 9 {
-		t.Errorf("%d request lines in the DEBUG log, want at least 9", requestLines)
+	// 3 creates, then a refresh of 3 from one list page, and 3 deletes: 7 requests at least.
+	if requestLines < 7 {
+		t.Errorf("%d request lines in the DEBUG log, want at least 7", requestLines)
+	}
+	if servedLines < 3 {
+		t.Errorf("%d lines say a read was served from a list page, want one for each of the 3 refreshed", servedLines)
 	}
 	if waitLines == 0 {
 		t.Error("no line for time spent waiting on the rate limit; was SEQUENCE_REQUESTS_PER_MINUTE read?")

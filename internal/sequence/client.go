@@ -86,6 +86,7 @@ type Client struct {
 	root    apiRootCheck
 	clock   serverClock
 	seen    policiesSeen
+	reads   policyReads
 
 	// maxResponseBytes overrides the package's response size cap (tests); 0 keeps it.
 	maxResponseBytes int64

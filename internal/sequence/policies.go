@@ -11,106 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-const maxPageSize = 100
-
 func policyPath(id string, more ...string) []string {
 	return append([]string{"notifications", "policies", id}, more...)
-}
-
-var policiesPath = []string{"notifications", "policies"}
-
-// ListNotificationPolicies returns every policy (following all pages), in the
-// order the API returns them. A policy seen on two pages is returned once.
-//
-// A page larger than the response cap is asked for again with half the limit,
-// down to one policy per page. A server that keeps handing out cursors stops
-// the listing with an error naming the cursor: when a page adds no policy not
-// already listed, when a cursor repeats, or after more pages than
-// totalResultSize can fill (maxListPages when the server gives no total).
-func (c *Client) ListNotificationPolicies(ctx context.Context, opts ListNotificationPoliciesOptions) ([]NotificationPolicy, error) {
-	op := "listing notification policies"
-	if opts.NotificationType != "" {
-		op = fmt.Sprintf("listing notification policies of type %q", opts.NotificationType)
-	}
-	limit := opts.PageSize
-	if limit <= 0 || limit > maxPageSize {
-		limit = maxPageSize
-	}
-	policies := []NotificationPolicy{}
-	seenIDs := map[string]bool{}
-	seenCursors := map[string]bool{}
-	after := ""
-	total := 0 // the largest totalResultSize reported
-	for page := 1; ; page++ {
-		query := map[string][]string{"limit": {strconv.Itoa(limit)}}
-		if opts.NotificationType != "" {
-			query["notificationType"] = []string{opts.NotificationType}
-		}
-		if after != "" {
-			query["after"] = []string{after}
-		}
-		call := &apiCall{op: op, method: http.MethodGet, segments: policiesPath, query: query}
-		if page > listPageCap(total, limit) {
-			return nil, c.opError(call, fmt.Errorf("gave up after %d pages (the server reported %d policies) with cursor %q still leading to more; stopping rather than looping forever",
-				page-1, total, after))
-		}
-		res, err := c.do(ctx, call)
-		var tooLarge *responseTooLargeError
-		if errors.As(err, &tooLarge) {
-			if limit > 1 {
-				tflog.SubsystemDebug(ctx, LogSubsystem, "List page too large; asking for fewer policies per page", map[string]any{
-					"operation": op, "limit": limit, "next_limit": limit / 2,
-				})
-				limit /= 2
-				page--
-				continue
-			}
-			return nil, fmt.Errorf("%w: a page of a single policy (after cursor %q) is too large to read, so one policy is larger than %d bytes", err, after, tooLarge.limit)
-		}
-		if err != nil {
-			return nil, err
-		}
-		items, next, pageTotal, err := decodeNotificationPolicyPage(res.body)
-		if err != nil {
-			return nil, c.opError(call, fmt.Errorf("malformed response for page %d (%s): %w", page, statusLine(res.status), err))
-		}
-		total = max(total, pageTotal)
-		c.seen.record(items...)
-		added := 0
-		for _, p := range items {
-			if !seenIDs[p.ID] {
-				seenIDs[p.ID] = true
-				policies = append(policies, p)
-				added++
-			}
-		}
-		if next == "" || len(items) == 0 {
-			return policies, nil
-		}
-		if added == 0 {
-			return nil, c.opError(call, fmt.Errorf("page %d (cursor %q) holds only policies already listed, yet points to a next page (cursor %q); stopping rather than looping forever", page, after, next))
-		}
-		if seenCursors[next] {
-			return nil, c.opError(call, fmt.Errorf("page %d repeats an earlier pagination cursor (%q); stopping rather than looping forever", page, next))
-		}
-		seenCursors[next] = true
-		after = next
-	}
-}
-
-// maxListPages bounds a listing whose server reports no total: a million
-// policies at the largest page size, generous for any account.
-const maxListPages = 10_000
-
-// listPageCap is how many pages a listing may take when the server reports
-// total results and pages hold up to limit: enough to read them all at that
-// limit, plus slack for policies created meanwhile and for smaller pages
-// asked before.
-func listPageCap(total, limit int) int {
-	if total <= 0 {
-		return maxListPages
-	}
-	return min(maxListPages, (total+limit-1)/limit+10+total/10)
 }
 
 // GetNotificationPolicy reads one policy; a missing one is an APIError for which NotFound is true.
@@ -132,6 +34,7 @@ func (c *Client) DeleteNotificationPolicy(ctx context.Context, id string) (*Noti
 		op:       fmt.Sprintf("deleting notification policy %q", id),
 		method:   http.MethodDelete,
 		segments: policyPath(id),
+		writes:   id,
 	}
 	res, err := c.do(ctx, call)
 	if err != nil {
@@ -158,6 +61,7 @@ func (c *Client) AddRecipients(ctx context.Context, id string, recipients []stri
 		op:       fmt.Sprintf("adding recipients to notification policy %q", id),
 		method:   http.MethodPost,
 		segments: policyPath(id, "recipients"),
+		writes:   id,
 		body:     map[string][]string{"recipients": recipients},
 	})
 }
@@ -171,6 +75,7 @@ func (c *Client) RemoveRecipient(ctx context.Context, id, recipient string) (*No
 		op:       fmt.Sprintf("removing recipient %q from notification policy %q", recipient, id),
 		method:   http.MethodDelete,
 		segments: policyPath(id, "recipients", recipient),
+		writes:   id,
 	}
 	return c.removal(ctx, call, id, func(p *NotificationPolicy) bool { return p.HasRecipient(recipient) })
 }
@@ -185,6 +90,7 @@ func (c *Client) AddNotificationTypes(ctx context.Context, id string, types []st
 		op:       fmt.Sprintf("adding notification types to notification policy %q", id),
 		method:   http.MethodPost,
 		segments: policyPath(id, "notification-types"),
+		writes:   id,
 		body:     map[string][]string{"notificationTypes": types},
 	})
 }
@@ -196,6 +102,7 @@ func (c *Client) RemoveNotificationType(ctx context.Context, id, notificationTyp
 		op:       fmt.Sprintf("removing notification type %q from notification policy %q", notificationType, id),
 		method:   http.MethodDelete,
 		segments: policyPath(id, "notification-types", notificationType),
+		writes:   id,
 	}
 	return c.removal(ctx, call, id, func(p *NotificationPolicy) bool {
 		return slices.Contains(p.NotificationTypes, notificationType)

@@ -44,6 +44,8 @@ type apiCall struct {
 	redact   []string // call-specific secrets (the webhook secret being sent)
 	// rootCheck marks the call that checks a 404 came from Sequence; its own 404 is taken as it is.
 	rootCheck bool
+	// writes is the id of the policy the call changes, whose reads do forgets (reads.go).
+	writes string
 	// firstSent is when the first attempt was handed to the transport.
 	firstSent time.Time
 
@@ -84,6 +86,12 @@ type attemptOutcome struct {
 // in a way that retrying cannot fix, or runs out of retries. A non-2xx answer
 // is returned as *APIError together with its apiResult.
 func (c *Client) do(ctx context.Context, call *apiCall) (*apiResult, error) {
+	if call.writes != "" {
+		// Before, so no read is served the policy as it was; after, so none keeps what a read
+		// fetched meanwhile.
+		c.reads.wrote(call.writes)
+		defer c.reads.wrote(call.writes)
+	}
 	ctx = c.logContext(ctx, call.redact)
 	reqURL := c.url(call.segments, call.query)
 

@@ -68,7 +68,7 @@ func (e *Emulator) list(w http.ResponseWriter, r *http.Request) {
 	}
 	resp := listResponse{Items: make([]wirePolicy, len(page)), Pagination: pagination{TotalResultSize: len(matching)}}
 	for i, sp := range page {
-		resp.Items[i] = toWire(sp.policy.clone(), !e.cfg.omitSecretOnRead)
+		resp.Items[i] = toWire(sp.policy.clone(), !e.cfg.omitSecretOnRead && !e.cfg.omitSecretOnList)
 	}
 	if len(page) > 0 {
 		if first := page[0]; first != matching[0] {

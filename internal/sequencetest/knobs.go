@@ -17,6 +17,7 @@ type config struct {
 	faultRetryAfter        time.Duration
 	requestsPerMinute      int
 	omitSecretOnRead       bool
+	omitSecretOnList       bool
 	notificationTypes      []string
 	accountID              string
 	onRequest              func(Request)
@@ -59,6 +60,9 @@ func WithRequestsPerMinute(n int) Option { return func(c *config) { c.requestsPe
 // WithOmitSecretOnRead makes GET and list leave out webhookSecret (the contract does not say
 // whether Sequence returns it on reads).
 func WithOmitSecretOnRead(omit bool) Option { return func(c *config) { c.omitSecretOnRead = omit } }
+
+// WithOmitSecretOnList makes the list alone leave out webhookSecret, while GET returns it.
+func WithOmitSecretOnList(omit bool) Option { return func(c *config) { c.omitSecretOnList = omit } }
 
 // WithNotificationTypes sets the notification types the emulator accepts.
 func WithNotificationTypes(types ...string) Option {
@@ -108,6 +112,9 @@ func (e *Emulator) SetRequestsPerMinute(n int) {
 
 // SetOmitSecretOnRead switches whether GET and list leave out webhookSecret.
 func (e *Emulator) SetOmitSecretOnRead(omit bool) { e.reconfigure(WithOmitSecretOnRead(omit)) }
+
+// SetOmitSecretOnList switches whether the list alone leaves out webhookSecret.
+func (e *Emulator) SetOmitSecretOnList(omit bool) { e.reconfigure(WithOmitSecretOnList(omit)) }
 
 // SetNotificationTypes replaces the set of valid notification types (Sequence changes it within
 // an API version); stored policies keep theirs.

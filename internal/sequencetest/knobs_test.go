@@ -243,6 +243,21 @@ func TestOmitSecretOnRead(t *testing.T) {
 	}
 }
 
+func TestOmitSecretOnList(t *testing.T) {
+	srv := NewServer(t, WithOmitSecretOnList(true))
+	p := create(t, srv, createBody{Name: "h", Channel: "WEBHOOK", Recipients: []string{"https://a.example"}})
+	if got := call(t, srv, "GET", "/notifications/policies", nil).expect(t, http.StatusOK).list(t).Items[0]; got.WebhookSecret != "" {
+		t.Error("the list returns the secret with WithOmitSecretOnList(true)")
+	}
+	if got := call(t, srv, "GET", "/notifications/policies/"+p.ID, nil).expect(t, http.StatusOK).policy(t); got.WebhookSecret != p.WebhookSecret {
+		t.Error("GET lost the secret; the switch covers the list only")
+	}
+	srv.SetOmitSecretOnList(false)
+	if got := call(t, srv, "GET", "/notifications/policies", nil).expect(t, http.StatusOK).list(t).Items[0]; got.WebhookSecret != p.WebhookSecret {
+		t.Error("the list does not return the secret after SetOmitSecretOnList(false)")
+	}
+}
+
 func TestLatency(t *testing.T) {
 	srv := NewServer(t, WithLatency(40*time.Millisecond))
 	start := time.Now()

@@ -8,7 +8,8 @@
 // API requests by endpoint against the minimum the phase needs, and the provider process's peak
 // RSS; it measures two floors in the same run (terraform_data, no plugin at all, and a
 // from-memory framework provider with the same schema) and the provider under 25 ms of API
-// latency and under a 600 requests/minute limit.
+// latency and under a 600 requests/minute limit, and a no-op plan of 150 policies behind a 60
+// requests/minute limit.
 //
 //	go run ./tools/bench                 # the full run behind make bench (about 16 minutes on 2 cores)
 //	go run ./tools/bench -quick          # 20 policies, 1 run, Terraform only; prints, writes nothing
@@ -52,6 +53,7 @@ type options struct {
 	rpm           int
 	rateLimitN    int
 	rateLimitRuns int
+	limitedPlanN  int
 	schemaRuns    int
 	quietLogsN    int
 	logsOnRuns    int
@@ -84,6 +86,7 @@ func parseFlags(args []string) (options, error) {
 	fs.IntVar(&o.rpm, "rpm", 600, "requests per minute in the rate-limit variant (emulator limit and provider requests_per_minute)")
 	fs.IntVar(&o.rateLimitN, "rate-limit-n", 30, "policies in the rate-limit variant (0 skips it)")
 	fs.IntVar(&o.rateLimitRuns, "rate-limit-runs", 1, "runs of the rate-limit variant (each is bound by the rate, so it varies little)")
+	fs.IntVar(&o.limitedPlanN, "limited-plan-n", limitedPlanN, fmt.Sprintf("policies in the plan behind a %d requests/minute limit (0 skips it)", limitedPlanRPM))
 	fs.IntVar(&o.logsOnRuns, "logs-on-runs", 1, "runs of the diagnostic with the plugins' logs on (not a target)")
 	fs.IntVar(&o.quietLogsN, "quiet-logs-n", 100, "policies in the diagnostic run with the plugins' logs on, as when a TF_LOG* variable is set (0 skips it)")
 	fs.DurationVar(&o.wavesLatency, "waves-latency", 150*time.Millisecond, "emulator latency per request in the single-policy latency phase")
@@ -223,7 +226,7 @@ func run(ctx context.Context, o options, args []string) error {
 		order = append(order, c)
 	}
 	variantCLI, ok := clis[o.variantCLI]
-	if !ok && (o.latencyN > 0 || o.rateLimitN > 0 || o.quietLogsN > 0 || o.wavesRuns > 0) {
+	if !ok && (o.latencyN > 0 || o.rateLimitN > 0 || o.quietLogsN > 0 || o.wavesRuns > 0 || o.limitedPlanN > 0) {
 		c, err := resolveCLI(ctx, root, o.variantCLI, map[string]string{"terraform": o.terraformPath, "tofu": o.tofuPath}[o.variantCLI])
 		if err != nil {
 			return err
@@ -273,6 +276,13 @@ func run(ctx context.Context, o options, args []string) error {
 			return err
 		}
 		results.Groups = append(results.Groups, g)
+	}
+	if o.limitedPlanN > 0 {
+		lp, err := h.measureLimitedPlan(ctx, variantCLI, o.limitedPlanN, limitedPlanRPM)
+		if err != nil {
+			return err
+		}
+		results.LimitedPlan = &lp
 	}
 	if o.wavesRuns > 0 {
 		if results.Waves, err = h.measureWaves(ctx, variantCLI, o.wavesLatency, o.wavesRuns); err != nil {

@@ -19,6 +19,8 @@ type benchResults struct {
 	Schema   map[string][]schemaResult
 	Groups   []*groupResult
 	Waves    []waveResult
+	// LimitedPlan is the rate-limited plan; nil when skipped.
+	LimitedPlan *limitedPlanResult
 }
 
 // Targets of issues 8 and 12, reported rather than asserted.
@@ -150,6 +152,7 @@ func (r *benchResults) markdown() string {
 		}
 	}
 	r.writeWaves(w)
+	r.writeLimitedPlan(w)
 	r.writeSchema(w)
 	r.writeRequestsByEndpoint(w)
 	r.writeFailures(w)
@@ -162,13 +165,16 @@ func (r *benchResults) writeMethod(w func(string, ...any)) {
 	w("phases, each one CLI command with the CLI's defaults (`-parallelism=%d`, refresh on):\n\n", defaultParallel)
 	w("| phase | command | minimum requests |\n|---|---|---|\n")
 	w("| create | `apply -auto-approve` | N `POST /notifications/policies` |\n")
-	w("| add recipient | `apply -auto-approve` | N refresh `GET` + N `POST .../recipients` (one batch per policy) |\n")
-	w("| plan, no change | `plan -detailed-exitcode` (must exit 0) | N refresh `GET` |\n")
-	w("| remove recipient | `apply -auto-approve` | N refresh `GET` + N `DELETE .../recipients/{recipient}` |\n")
-	w("| change type | `apply -auto-approve` | N refresh `GET` + N `POST .../notification-types` + N `DELETE .../notification-types/{type}` |\n")
-	w("| destroy | `destroy -auto-approve` | N refresh `GET` + N `DELETE /notifications/policies/{id}` |\n\n")
+	w("| add recipient | `apply -auto-approve` | P refresh pages + N `POST .../recipients` (one batch per policy) |\n")
+	w("| plan, no change | `plan -detailed-exitcode` (must exit 0) | P refresh pages |\n")
+	w("| remove recipient | `apply -auto-approve` | P refresh pages + N `DELETE .../recipients/{recipient}` |\n")
+	w("| change type | `apply -auto-approve` | P refresh pages + N `POST .../notification-types` + N `DELETE .../notification-types/{type}` |\n")
+	w("| destroy | `destroy -auto-approve` | P refresh pages + N `DELETE /notifications/policies/{id}` |\n\n")
 	w("The minimum is what Terraform itself requires: an `apply` (or `destroy`) with no saved plan refreshes every policy\n")
-	w("in state once before planning, then the change needs one request per created policy, per addition batch, per\n")
+	w("in state once before planning, which the provider serves from the list's pages: P = ⌈N / 100⌉ refresh pages\n")
+	w("`GET /notifications/policies`, since the account holds only the benchmark's policies (the shared read path's\n")
+	w("bound is min(N, P) + 1; the no-op plan's target below allows that one more). Then the change needs one request\n")
+	w("per created policy, per addition batch, per\n")
 	w("removed element and per destroyed policy. Requests are counted from the emulator's request log (the emulator runs\n")
 	w("in the harness process on a loopback port). After every phase the harness checks that the CLI reported the expected\n")
 	w("summary (in-place changes, no replacement) and, for the provider, that the emulator holds exactly the configured policies.\n\n")
@@ -222,21 +228,26 @@ func (r *benchResults) writeTargets(w func(string, ...any)) {
 			}
 			phasesMeasured++
 			minimum := totalRequests(p.minimum(g.Spec.N))
-			if s.MinTotal != minimum || s.MaxTotal != minimum {
+			if s.MaxTotal > minimum+1 {
 				off = append(off, fmt.Sprintf("%.2f in %s, N = %d, %s, %s", float64(s.MaxTotal)/float64(minimum),
 					g.Spec.CLI.Label, g.Spec.N, g.Spec.Variant.Name, p.name))
 			}
 		}
 	}
 	if phasesMeasured > 0 {
-		detail := fmt.Sprintf("1.00 in all %d measured phases", phasesMeasured)
+		detail := fmt.Sprintf("at most minimum + 1 in all %d measured phases", phasesMeasured)
 		if len(off) > 0 {
 			detail = strings.Join(off, "; ")
 		}
 		if failures > 0 {
 			detail += fmt.Sprintf("; %d phases failed", failures)
 		}
-		w("| requests / minimum = 1.00 in every phase | %s | %s |\n", detail, yesNo(len(off) == 0 && failures == 0))
+		w("| requests ≤ minimum + 1 in every phase (the refresh by the page: min(N, P) + 1) | %s | %s |\n", detail, yesNo(len(off) == 0 && failures == 0))
+	}
+	r.writeNoOpPlanTarget(w)
+	if lp := r.LimitedPlan; lp != nil {
+		w("| %s, a plan of %d policies at %d requests/minute: wall time ≤ %s, no 429 | %s | %s |\n", r.Options.variantCLI, lp.N, lp.RPM,
+			targetLimitedPlanWall, limitedPlanCell(*lp), yesNo(lp.met()))
 	}
 	// wall time against the plugin floor at zero latency, largest N.
 	largest := slices.Max(r.Options.counts)
@@ -661,4 +672,36 @@ func orUnknown(s string) string {
 		return "unknown"
 	}
 	return s
+}
+
+// noOpPlanTargetN and noOpPlanTargetRequests are issue 22's target: a no-op plan of 500 policies
+// in at most 6 requests (it was 500).
+const (
+	noOpPlanTargetN        = 500
+	noOpPlanTargetRequests = 6
+)
+
+// writeNoOpPlanTarget states the no-op plan's request target for each CLI measured at its N.
+func (r *benchResults) writeNoOpPlanTarget(w func(string, ...any)) {
+	plan := slices.IndexFunc(phases, func(p phase) bool { return p.command == commandPlan })
+	for _, c := range r.CLIs {
+		g := r.zeroGroup(c, noOpPlanTargetN)
+		if g == nil {
+			continue
+		}
+		s, ok := g.summary(subjectProvider, plan)
+		if !ok || s.OK == 0 {
+			w("| %s, N = %d: the no-op plan makes ≤ %d requests | failed | no |\n", c.Label, noOpPlanTargetN, noOpPlanTargetRequests)
+			continue
+		}
+		w("| %s, N = %d: the no-op plan makes ≤ %d requests | %s (%d list pages for %d policies) | %s |\n", c.Label, noOpPlanTargetN,
+			noOpPlanTargetRequests, requestsCell(s), refreshPages(noOpPlanTargetN), noOpPlanTargetN, yesNo(s.MaxTotal <= noOpPlanTargetRequests))
+	}
+}
+
+func limitedPlanCell(lp limitedPlanResult) string {
+	if lp.Err != "" {
+		return "failed"
+	}
+	return fmt.Sprintf("%.1fs, %d requests, %d error responses", lp.Wall.Seconds(), lp.Requests.Total(), lp.Requests.FailedTotal())
 }

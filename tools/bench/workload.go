@@ -83,14 +83,15 @@ const (
 // The workload. Every policy starts with two recipients and two types; each update phase makes
 // the smallest change of its kind to every policy, so the minimum is a fixed multiple of n.
 //
-// Minimum requests (apply refreshes every policy in state before planning, unless -refresh=false):
+// Minimum requests (apply refreshes every policy in state before planning, unless -refresh=false;
+// the account holds only the benchmark's policies, so the refresh is p = refreshPages(n) list pages):
 //
 //	create:            n POST                       (nothing in state to refresh)
-//	add recipient:     n GET + n POST .../recipients (one batch per policy)
-//	plan, no change:   n GET
-//	remove recipient:  n GET + n DELETE .../recipients/{r}
-//	change type:       n GET + n POST .../notification-types + n DELETE .../notification-types/{t}
-//	destroy:           n GET + n DELETE             (destroy refreshes too)
+//	add recipient:     p pages + n POST .../recipients (one batch per policy)
+//	plan, no change:   p pages
+//	remove recipient:  p pages + n DELETE .../recipients/{r}
+//	change type:       p pages + n POST .../notification-types + n DELETE .../notification-types/{t}
+//	destroy:           p pages + n DELETE           (destroy refreshes too)
 var phases = []phase{
 	{
 		name:     "create",
@@ -104,7 +105,7 @@ var phases = []phase{
 		command:  commandApply,
 		policies: func(n int) map[string]policySpec { return buildPolicies(n, stageRecipientAdded) },
 		minimum: func(n int) map[endpoint]int {
-			return map[endpoint]int{endpointGet: n, endpointAddRecipients: n}
+			return map[endpoint]int{endpointList: refreshPages(n), endpointAddRecipients: n}
 		},
 		summary: changedInPlace,
 	},
@@ -112,7 +113,7 @@ var phases = []phase{
 		name:     "plan, no change",
 		command:  commandPlan,
 		policies: func(n int) map[string]policySpec { return buildPolicies(n, stageRecipientAdded) },
-		minimum:  func(n int) map[endpoint]int { return map[endpoint]int{endpointGet: n} },
+		minimum:  func(n int) map[endpoint]int { return map[endpoint]int{endpointList: refreshPages(n)} },
 		summary:  func(int) string { return "No changes." },
 	},
 	{
@@ -120,7 +121,7 @@ var phases = []phase{
 		command:  commandApply,
 		policies: func(n int) map[string]policySpec { return buildPolicies(n, stageRecipientRemoved) },
 		minimum: func(n int) map[endpoint]int {
-			return map[endpoint]int{endpointGet: n, endpointRemoveRecip: n}
+			return map[endpoint]int{endpointList: refreshPages(n), endpointRemoveRecip: n}
 		},
 		summary: changedInPlace,
 	},
@@ -129,7 +130,7 @@ var phases = []phase{
 		command:  commandApply,
 		policies: func(n int) map[string]policySpec { return buildPolicies(n, stageTypeChanged) },
 		minimum: func(n int) map[endpoint]int {
-			return map[endpoint]int{endpointGet: n, endpointAddTypes: n, endpointRemoveType: n}
+			return map[endpoint]int{endpointList: refreshPages(n), endpointAddTypes: n, endpointRemoveType: n}
 		},
 		summary: changedInPlace,
 	},
@@ -137,11 +138,20 @@ var phases = []phase{
 		name:    "destroy",
 		command: commandDestroy,
 		minimum: func(n int) map[endpoint]int {
-			return map[endpoint]int{endpointGet: n, endpointDelete: n}
+			return map[endpoint]int{endpointList: refreshPages(n), endpointDelete: n}
 		},
 		summary: func(n int) string { return fmt.Sprintf("Resources: %d destroyed.", n) },
 	},
 }
+
+// refreshPages is what a refresh of n policies needs when the account holds only those: every page
+// of the list, maxPageSize policies each (the provider's shared read path serves the reads from them).
+func refreshPages(n int) int {
+	return (n + maxPageSize - 1) / maxPageSize
+}
+
+// maxPageSize is the most policies a list page holds.
+const maxPageSize = 100
 
 func changedInPlace(n int) string {
 	return fmt.Sprintf("Resources: 0 added, %d changed, 0 destroyed.", n)
