@@ -112,7 +112,8 @@ func (r *notificationPolicyRecipientResource) Create(ctx context.Context, req re
 	policyID, recipient := plan.PolicyID.ValueString(), plan.Recipient.ValueString()
 	// Sequence accepts adding an address that is already there, and this resource's destroy would
 	// then take it from whoever put it there: a recipient on the policy must be imported instead.
-	existing, err := client.GetNotificationPolicy(ctx, policyID)
+	// The shared read path lets the creates of many recipients on one policy share the read.
+	existing, err := client.ReadNotificationPolicy(ctx, policyID, sequence.ReadNotificationPolicyOptions{})
 	if err != nil {
 		resp.Diagnostics.AddError(fmt.Sprintf("Cannot add recipient to notification policy %q", policyID),
 			explainAddRecipientFailure(ctx, client, policyID, recipient, err))
