@@ -1,0 +1,119 @@
+package provider
+
+// Review of issue 21: repairing a dashboard race finishes what the plan changes and nothing else.
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+
+	"github.com/sequencehq/terraform-provider-sequence/internal/sequencetest"
+)
+
+// State [x, y], configuration [y], types unchanged. Before the saved plan is applied, someone
+// removes y in the dashboard and adds QUOTE_SIGNED to the policy. Removing x is refused (the last
+// recipient) and the update resumes from what it reads back: it adds y again and removes x, but
+// must leave QUOTE_SIGNED alone, which the plan never showed. That is drift for the next plan,
+// as it would have been without the refusal.
+func TestAccNotificationPolicy_raceRepairLeavesDashboardAdditionsAlone(t *testing.T) {
+	srv := sequencetest.NewServer(t)
+	config := policyConfig(srv, `
+  name               = "repair stays in plan"
+  channel            = "EMAIL"
+  recipients         = RECIPIENTS
+  notification_types = ["INVOICE_ISSUED"]
+`)
+	withRecipients := func(r string) string { return strings.Replace(config, "RECIPIENTS", r, 1) }
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkNoPolicies(srv),
+		Steps: []resource.TestStep{
+			{Config: withRecipients(`["x@example.com", "y@example.com"]`)},
+			{
+				PreConfig: srv.ResetRequests,
+				Config:    withRecipients(`["y@example.com"]`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(policyAddr, plancheck.ResourceActionUpdate),
+					editBetweenPlanAndApply(func() {
+						removeInDashboard(t, srv, "y@example.com", "")
+						updateEveryPolicy(t, srv, func(p *sequencetest.Policy) {
+							p.NotificationTypes = append(p.NotificationTypes, "QUOTE_SIGNED")
+						})
+					}),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{stateValue("recipients", stringSetValue("y@example.com"))},
+				Check: resource.ComposeTestCheckFunc(
+					checkEmulatorRecipients(srv, "y@example.com"),
+					checkEmulatorTypes(srv, "INVOICE_ISSUED", "QUOTE_SIGNED"),
+				),
+			},
+		},
+	})
+}
+
+// The owner's policy ignores recipient changes (as the README recommends next to recipient
+// resources) and drops INVOICE_ISSUED. While the update runs, someone removes the kept
+// QUOTE_SIGNED in the dashboard just before the removal reaches Sequence, and another team's
+// recipient resource adds its address. The widened policy is repaired from what the update reads
+// back: QUOTE_SIGNED is restored, and the team's address, which the plan never showed, stays.
+func TestAccNotificationPolicy_wideningRepairNeverRemovesWhatOthersAdded(t *testing.T) {
+	emulator := sequencetest.New()
+	var raceArmed atomic.Bool
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodDelete && raceArmed.CompareAndSwap(true, false) {
+			for _, p := range emulator.Policies() {
+				if err := emulator.UpdatePolicy(p.ID, func(p *sequencetest.Policy) {
+					p.NotificationTypes = slices.DeleteFunc(p.NotificationTypes, func(nt string) bool { return nt == "QUOTE_SIGNED" })
+					p.Recipients = append(p.Recipients, "team@example.com")
+				}); err != nil {
+					http.Error(w, err.Error(), http.StatusInternalServerError)
+					return
+				}
+			}
+		}
+		emulator.ServeHTTP(w, r)
+	}))
+	t.Cleanup(hs.Close)
+	srv := &sequencetest.Server{Emulator: emulator, URL: hs.URL + "/api"}
+	config := func(types string) string {
+		return policyConfig(srv, `
+  name               = "owned"
+  channel            = "EMAIL"
+  recipients         = ["owner@example.com"]
+  notification_types = `+types+`
+
+  lifecycle {
+    ignore_changes = [recipients]
+  }
+`)
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkNoPolicies(srv),
+		Steps: []resource.TestStep{
+			{Config: config(`["INVOICE_ISSUED", "QUOTE_SIGNED"]`)},
+			{
+				PreConfig: func() {
+					emulator.ResetRequests()
+					raceArmed.Store(true)
+				},
+				Config:            config(`["QUOTE_SIGNED"]`),
+				ConfigPlanChecks:  expectAction(plancheck.ResourceActionUpdate),
+				ConfigStateChecks: []statecheck.StateCheck{stateValue("notification_types", stringSetValue("QUOTE_SIGNED"))},
+				Check: resource.ComposeTestCheckFunc(
+					checkEmulatorTypes(srv, "QUOTE_SIGNED"),
+					checkEmulatorRecipients(srv, "owner@example.com", "team@example.com"),
+				),
+			},
+		},
+	})
+}
