@@ -174,6 +174,24 @@ func quoteAll(values []string) string {
 	return strings.Join(quoted, ", ")
 }
 
+// removingOnly keeps of c's removals those that planned also makes (recipients compared as
+// Sequence does on channel), so that finishing an update from a policy read back mid-way never
+// removes an element the plan did not remove.
+func (c policyChanges) removingOnly(planned policyChanges, channel string) policyChanges {
+	recipientKey := func(r string) string { return sequence.RecipientKey(channel, r) }
+	c.recipients.remove = keepRemovals(c.recipients.remove, planned.recipients.remove, recipientKey)
+	c.types.remove = keepRemovals(c.types.remove, planned.types.remove, func(t string) string { return t })
+	return c
+}
+
+func keepRemovals(remove, planned []string, key func(string) string) []string {
+	allowed := make(map[string]bool, len(planned))
+	for _, p := range planned {
+		allowed[key(p)] = true
+	}
+	return slices.DeleteFunc(slices.Clone(remove), func(r string) bool { return !allowed[key(r)] })
+}
+
 // changesBetween returns what turns the current policy into the planned one, in place.
 func changesBetween(current, planned notificationPolicyModel) policyChanges {
 	currentTypes, plannedTypes := knownStrings(current.NotificationTypes), knownStrings(planned.NotificationTypes)

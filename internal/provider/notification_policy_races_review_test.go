@@ -50,6 +50,8 @@ func TestAccNotificationPolicy_raceRepairLeavesDashboardAdditionsAlone(t *testin
 					}),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{stateValue("recipients", stringSetValue("y@example.com"))},
+				// The next plan shows the dashboard's QUOTE_SIGNED as drift to remove.
+				ExpectNonEmptyPlan: true,
 				Check: resource.ComposeTestCheckFunc(
 					checkEmulatorRecipients(srv, "y@example.com"),
 					checkEmulatorTypes(srv, "INVOICE_ISSUED", "QUOTE_SIGNED"),

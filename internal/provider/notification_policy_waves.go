@@ -223,7 +223,8 @@ var errWidenedToAllTypes = errors.New("the answer showed the policy left without
 // removal (400: the element is already gone, or it is the last recipient because the ones the plan
 // keeps were removed) or, despite the kept types sent first, leave the policy matching every
 // type. The planned end state is still reachable from what the policy holds then, so the update
-// reads it back once and sends what is still missing (additions first, as always). widened
+// reads it back once and sends what is still missing (additions first, as always), removing only
+// what the plan removes. widened
 // reports that the policy was seen matching every type on the way.
 func applyChanges(ctx context.Context, client *sequence.Client, id string, prior, plan notificationPolicyResourceModel, writeOnly bool) (outcome wavesOutcome, widened bool) {
 	outcome = sendWaves(ctx, updateWaves(client, id, changesBetween(prior.notificationPolicyModel, plan.notificationPolicyModel)),
@@ -239,8 +240,11 @@ func applyChanges(ctx context.Context, client *sequence.Client, id string, prior
 	tflog.Info(ctx, "notification policy changed while the update ran; sending what is still missing",
 		map[string]any{"id": id, "cause": errors.Join(outcome.failureErrors()...).Error()})
 	read := notificationPolicyResourceModelFromAPI(current, &plan, writeOnly)
-	resumed := sendWaves(ctx, updateWaves(client, id, changesBetween(read.notificationPolicyModel, plan.notificationPolicyModel)),
-		maxConcurrentRequestsPerPolicy)
+	// Only what the plan removes is removed: what someone added since the plan was made (another
+	// team's recipient, a type added in the dashboard) is drift for the next plan, as without the race.
+	left := changesBetween(read.notificationPolicyModel, plan.notificationPolicyModel).
+		removingOnly(changesBetween(prior.notificationPolicyModel, plan.notificationPolicyModel), plan.Channel.ValueString())
+	resumed := sendWaves(ctx, updateWaves(client, id, left), maxConcurrentRequestsPerPolicy)
 	widened = resumed.markWidening(plan) || widened
 	resumed.responses = append(append([]*sequence.NotificationPolicy{current}, outcome.responses...), resumed.responses...)
 	return resumed, widened
