@@ -119,3 +119,56 @@ func TestAccNotificationPolicy_wideningRepairNeverRemovesWhatOthersAdded(t *test
 		},
 	})
 }
+
+// The recipient resource's add reaches Sequence, but the answer is lost (the connection drops
+// after Sequence committed it) and no retry is left. The address is on the policy because of this
+// create alone: the apply must not leave it unowned, for the next apply would refuse it as
+// "added by someone else" and only a manual import would get out of that.
+func TestAccNotificationPolicyRecipient_lostAnswerOfCreateIsNotSomeoneElses(t *testing.T) {
+	emulator := sequencetest.New()
+	var resetAdds atomic.Bool
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if resetAdds.Load() && r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/recipients") {
+			emulator.QueueFaults(sequencetest.FaultResetAfterCommit)
+		}
+		emulator.ServeHTTP(w, r)
+	}))
+	t.Cleanup(hs.Close)
+	srv := &sequencetest.Server{Emulator: emulator, URL: hs.URL + "/api"}
+	policy := strings.Replace(policyConfig(srv, `
+  name       = "lost answer"
+  channel    = "EMAIL"
+  recipients = ["owner@example.com"]
+
+  lifecycle {
+    ignore_changes = [recipients]
+  }
+`), "provider \"sequence\" {", "provider \"sequence\" {\n  max_retries = 0", 1)
+	withTeam := policy + recipientBlock("test", "sequence_notification_policy.test.id", "team@example.com")
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkNoPolicies(srv),
+		Steps: []resource.TestStep{
+			{Config: policy},
+			{
+				PreConfig: func() { resetAdds.Store(true) },
+				Config:    withTeam,
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(recipientAddr, "recipient", "team@example.com"),
+					checkEmulatorRecipients(srv, "owner@example.com", "team@example.com"),
+				),
+			},
+			{
+				PreConfig:        func() { resetAdds.Store(false) },
+				Config:           withTeam,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				// Its destroy removes the address it added, and only that.
+				Config: policy,
+				Check:  checkEmulatorRecipients(srv, "owner@example.com"),
+			},
+		},
+	})
+}

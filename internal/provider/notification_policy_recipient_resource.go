@@ -124,6 +124,15 @@ func (r *notificationPolicyRecipientResource) Create(ctx context.Context, req re
 		return
 	}
 	policy, err := client.AddRecipients(ctx, policyID, []string{recipient})
+	if err != nil && answerMayBeLost(err) {
+		// The read above showed the recipient absent, so finding it now means this request added
+		// it: left out of state, the next apply would refuse it as someone else's.
+		if current, readErr := client.GetNotificationPolicy(ctx, policyID); readErr == nil && current.HasRecipient(recipient) {
+			resp.Diagnostics.AddWarning(fmt.Sprintf("Recipient added to notification policy %q after an error", policyID),
+				fmt.Sprintf("The request to add the recipient failed (%s), but reading the policy back shows it there.", err))
+			policy, err = current, nil
+		}
+	}
 	if err != nil {
 		resp.Diagnostics.AddError(fmt.Sprintf("Cannot add recipient to notification policy %q", policyID),
 			explainAddRecipientFailure(ctx, client, policyID, recipient, err))
@@ -139,6 +148,13 @@ func (r *notificationPolicyRecipientResource) Create(ctx context.Context, req re
 
 	plan.ID = types.StringValue(notificationPolicyRecipientID(policyID, recipient))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// answerMayBeLost reports whether a failed request may still have been processed: no answer
+// came (the connection dropped, a timeout) or a server error did. Sequence refused anything else.
+func answerMayBeLost(err error) bool {
+	var apiErr *sequence.APIError
+	return !errors.As(err, &apiErr) || apiErr.StatusCode >= http.StatusInternalServerError
 }
 
 // alreadyRecipientDetail explains why a create refuses a recipient its policy already has, and
