@@ -172,3 +172,40 @@ func TestAccNotificationPolicyRecipient_lostAnswerOfCreateIsNotSomeoneElses(t *t
 		},
 	})
 }
+
+// Sequence drops notification types within an API version (NOTIFICATION_SENT in 2024-11), and a
+// policy keeps a dropped type it had. Its configuration still lists it and drops QUOTE_SIGNED:
+// the removal alone would do, as it did before the kept types were re-sent. Re-sending them
+// includes the dropped type, which Sequence refuses to add, so the update must not depend on
+// that request succeeding.
+func TestAccNotificationPolicy_keptTypeSequenceNoLongerAcceptsDoesNotBlockRemovals(t *testing.T) {
+	const dropped = "NOTIFICATION_SENT"
+	srv := sequencetest.NewServer(t,
+		sequencetest.WithNotificationTypes(append(slices.Clone(sequencetest.DefaultNotificationTypes), dropped)...))
+	config := func(types string) string {
+		return policyConfig(srv, `
+  name               = "dropped type kept"
+  channel            = "EMAIL"
+  recipients         = ["ops@example.com"]
+  notification_types = `+types+`
+`)
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkNoPolicies(srv),
+		Steps: []resource.TestStep{
+			{Config: config(`["INVOICE_ISSUED", "QUOTE_SIGNED", "` + dropped + `"]`)},
+			{
+				PreConfig:         func() { srv.SetNotificationTypes(sequencetest.DefaultNotificationTypes...) },
+				Config:            config(`["INVOICE_ISSUED", "` + dropped + `"]`),
+				ConfigPlanChecks:  expectAction(plancheck.ResourceActionUpdate),
+				ConfigStateChecks: []statecheck.StateCheck{stateValue("notification_types", stringSetValue("INVOICE_ISSUED", dropped))},
+				Check: resource.ComposeTestCheckFunc(
+					checkEmulatorTypes(srv, "INVOICE_ISSUED", dropped),
+					checkNeverWidened(srv),
+				),
+			},
+		},
+	})
+}
