@@ -42,7 +42,7 @@ func updateWaves(client *sequence.Client, id string, c policyChanges) []updateWa
 			case addRecipients:
 				return client.AddRecipients(ctx, id, s.values)
 			case addNotificationTypes:
-				return client.AddNotificationTypes(ctx, id, s.values)
+				return addNotificationTypesKeeping(ctx, client, id, s)
 			case removeRecipient:
 				return client.RemoveRecipient(ctx, id, s.values[0])
 			default:
@@ -62,6 +62,25 @@ func updateWaves(client *sequence.Client, id string, c policyChanges) []updateWa
 		}
 	}
 	return waves
+}
+
+// addNotificationTypesKeeping sends the step's types. Sequence refuses the whole request when one
+// of them is a type it no longer accepts (it drops types within an API version, and a policy
+// keeps one it had): a kept type it refuses cannot be re-sent, so the step then sends only the
+// planned additions (or reads the policy when there are none), and the removals still go out,
+// guarded by the check of their answers for a policy left matching every type (markWidening).
+func addNotificationTypesKeeping(ctx context.Context, client *sequence.Client, id string, s changeStep) (*sequence.NotificationPolicy, error) {
+	policy, err := client.AddNotificationTypes(ctx, id, s.values)
+	var apiErr *sequence.APIError
+	if err == nil || !s.carriesKeptTypes() || !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
+		return policy, err
+	}
+	tflog.Info(ctx, "Sequence refused re-sending the kept notification types; sending only the planned additions",
+		map[string]any{"id": id, "error": err.Error()})
+	if len(s.added) == 0 {
+		return client.GetNotificationPolicy(ctx, id)
+	}
+	return client.AddNotificationTypes(ctx, id, s.added)
 }
 
 // stepFailure is a request of an update that failed.
