@@ -209,3 +209,46 @@ func TestAccNotificationPolicy_keptTypeSequenceNoLongerAcceptsDoesNotBlockRemova
 		},
 	})
 }
+
+// As above, but before the saved plan is applied someone removes every kept type in the
+// dashboard, the dropped one included, which cannot be added back. Removing QUOTE_SIGNED would
+// then leave the policy matching every type: the update fails before removing anything.
+func TestAccNotificationPolicy_keptTypesAllGoneAndOneRefusedFailsWithoutWidening(t *testing.T) {
+	const dropped = "NOTIFICATION_SENT"
+	srv := sequencetest.NewServer(t,
+		sequencetest.WithNotificationTypes(append(slices.Clone(sequencetest.DefaultNotificationTypes), dropped)...))
+	config := func(types string) string {
+		return policyConfig(srv, `
+  name               = "dropped type gone"
+  channel            = "EMAIL"
+  recipients         = ["ops@example.com"]
+  notification_types = `+types+`
+`)
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkNoPolicies(srv),
+		Steps: []resource.TestStep{
+			{Config: config(`["INVOICE_ISSUED", "QUOTE_SIGNED", "` + dropped + `"]`)},
+			{
+				PreConfig: func() { srv.SetNotificationTypes(sequencetest.DefaultNotificationTypes...) },
+				Config:    config(`["INVOICE_ISSUED", "` + dropped + `"]`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(policyAddr, plancheck.ResourceActionUpdate),
+					editBetweenPlanAndApply(func() {
+						removeInDashboard(t, srv, "", "INVOICE_ISSUED")
+						removeInDashboard(t, srv, "", dropped)
+					}),
+				}},
+				ExpectError: errorPattern("Cannot update notification policy", dropped),
+			},
+			{
+				// Nothing was removed: the policy still matches only QUOTE_SIGNED.
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true,
+				Check:              resource.ComposeTestCheckFunc(checkEmulatorTypes(srv, "QUOTE_SIGNED"), checkNeverWidened(srv)),
+			},
+		},
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -67,8 +68,9 @@ func updateWaves(client *sequence.Client, id string, c policyChanges) []updateWa
 // addNotificationTypesKeeping sends the step's types. Sequence refuses the whole request when one
 // of them is a type it no longer accepts (it drops types within an API version, and a policy
 // keeps one it had): a kept type it refuses cannot be re-sent, so the step then sends only the
-// planned additions (or reads the policy when there are none), and the removals still go out,
-// guarded by the check of their answers for a policy left matching every type (markWidening).
+// planned additions (or reads the policy when there are none). The removals may still go out
+// only if the policy then holds one of the step's types, so none of them can empty the set;
+// otherwise the refusal fails the update before anything is removed.
 func addNotificationTypesKeeping(ctx context.Context, client *sequence.Client, id string, s changeStep) (*sequence.NotificationPolicy, error) {
 	policy, err := client.AddNotificationTypes(ctx, id, s.values)
 	var apiErr *sequence.APIError
@@ -77,10 +79,19 @@ func addNotificationTypesKeeping(ctx context.Context, client *sequence.Client, i
 	}
 	tflog.Info(ctx, "Sequence refused re-sending the kept notification types; sending only the planned additions",
 		map[string]any{"id": id, "error": err.Error()})
+	refused := err
 	if len(s.added) == 0 {
-		return client.GetNotificationPolicy(ctx, id)
+		policy, err = client.GetNotificationPolicy(ctx, id)
+	} else {
+		policy, err = client.AddNotificationTypes(ctx, id, s.added)
 	}
-	return client.AddNotificationTypes(ctx, id, s.added)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.ContainsFunc(policy.NotificationTypes, func(t string) bool { return slices.Contains(s.values, t) }) {
+		return nil, refused
+	}
+	return policy, nil
 }
 
 // stepFailure is a request of an update that failed.
