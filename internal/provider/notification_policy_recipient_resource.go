@@ -164,8 +164,9 @@ func alreadyRecipientDetail(policy *sequence.NotificationPolicy, recipient strin
 	if policy.Channel != sequence.ChannelEmail {
 		comparison = "webhook URLs are compared exactly"
 	}
-	return fmt.Sprintf("Notification policy %q (%q) already has the recipient %q (%s), added by someone else: "+
-		"another configuration, the policy's own resource, or the dashboard. This resource only manages a recipient "+
+	return fmt.Sprintf("Notification policy %q (%q) already has the recipient %q (%s), added by someone else "+
+		"(another configuration, the policy's own resource, the dashboard) or by an earlier create of this resource "+
+		"that failed after Sequence had added it. This resource only manages a recipient "+
 		"it added or imported, since destroying it removes the recipient from the policy for everyone. Nothing was "+
 		"changed. If this configuration should own it from now on, import it with the id %q "+
 		"(terraform import ADDRESS '<policy id>/<recipient>', or an import block); otherwise remove this resource.",
