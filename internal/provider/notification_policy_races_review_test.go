@@ -252,3 +252,68 @@ func TestAccNotificationPolicy_keptTypesAllGoneAndOneRefusedFailsWithoutWidening
 		},
 	})
 }
+
+// While the update's removals run, someone removes the kept QUOTE_SIGNED in the dashboard just
+// before INVOICE_ISSUED's removal reaches Sequence, so its answer shows the policy matching every
+// type; meanwhile the recipient removal sent with it fails (a 500, no retries left). The update
+// fails, but it must not leave the policy matching every type: the planned types are restored
+// before the failure is reported.
+func TestAccNotificationPolicy_wideningIsRepairedEvenWhenAnotherRequestFails(t *testing.T) {
+	emulator := sequencetest.New()
+	var armed atomic.Bool
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if armed.Load() && r.Method == http.MethodDelete {
+			if strings.Contains(r.URL.Path, "/recipients/") {
+				http.Error(w, "internal error", http.StatusInternalServerError)
+				return
+			}
+			for _, p := range emulator.Policies() {
+				if err := emulator.UpdatePolicy(p.ID, func(p *sequencetest.Policy) {
+					p.NotificationTypes = slices.DeleteFunc(p.NotificationTypes, func(nt string) bool { return nt == "QUOTE_SIGNED" })
+				}); err != nil {
+					http.Error(w, err.Error(), http.StatusInternalServerError)
+					return
+				}
+			}
+		}
+		emulator.ServeHTTP(w, r)
+	}))
+	t.Cleanup(hs.Close)
+	srv := &sequencetest.Server{Emulator: emulator, URL: hs.URL + "/api"}
+	config := func(recipients, types string) string {
+		return strings.Replace(policyConfig(srv, `
+  name               = "repaired despite a fault"
+  channel            = "EMAIL"
+  recipients         = `+recipients+`
+  notification_types = `+types+`
+`), "provider \"sequence\" {", "provider \"sequence\" {\n  max_retries = 0", 1)
+	}
+	before := config(`["owner@example.com", "x@example.com"]`, `["INVOICE_ISSUED", "QUOTE_SIGNED"]`)
+	after := config(`["owner@example.com"]`, `["QUOTE_SIGNED"]`)
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkNoPolicies(srv),
+		Steps: []resource.TestStep{
+			{Config: before},
+			{
+				PreConfig:   func() { armed.Store(true) },
+				Config:      after,
+				ExpectError: errorPattern("Cannot update notification policy"),
+			},
+			{
+				PreConfig: func() { armed.Store(false) },
+				Config:    after,
+				// Checked before this step's plan and apply, which would repair it anyway.
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					editBetweenPlanAndApply(func() {
+						if p := emulator.Policies(); len(p) != 1 || len(p[0].NotificationTypes) == 0 {
+							t.Errorf("after the failed update the policy matches every notification type: %+v", p)
+						}
+					}),
+				}},
+				Check: checkEmulatorTypes(srv, "QUOTE_SIGNED"),
+			},
+		},
+	})
+}
