@@ -260,7 +260,14 @@ func applyChanges(ctx context.Context, client *sequence.Client, id string, prior
 	outcome = sendWaves(ctx, updateWaves(client, id, changesBetween(prior.notificationPolicyModel, plan.notificationPolicyModel)),
 		maxConcurrentRequestsPerPolicy)
 	widened = outcome.markWidening(plan)
-	if !outcome.racedByDashboardEdit() || ctx.Err() != nil {
+	if ctx.Err() != nil {
+		return outcome, widened
+	}
+	if !outcome.racedByDashboardEdit() {
+		if widened {
+			// Another failure ends the update, but not with the policy matching every type.
+			outcome.restoreTypes(ctx, client, id, plan)
+		}
 		return outcome, widened
 	}
 	current, err := client.GetNotificationPolicy(ctx, id)
@@ -278,6 +285,18 @@ func applyChanges(ctx context.Context, client *sequence.Client, id string, prior
 	widened = resumed.markWidening(plan) || widened
 	resumed.responses = append(append([]*sequence.NotificationPolicy{current}, outcome.responses...), resumed.responses...)
 	return resumed, widened
+}
+
+// restoreTypes sends the planned types again after a removal left the policy matching every type,
+// for an update that fails for another reason too; the failures stay, and the answer joins the
+// responses. A refusal is only logged: the failure reported already says the policy was widened.
+func (o *wavesOutcome) restoreTypes(ctx context.Context, client *sequence.Client, id string, plan notificationPolicyResourceModel) {
+	policy, err := client.AddNotificationTypes(ctx, id, knownStrings(plan.NotificationTypes))
+	if err != nil {
+		tflog.Warn(ctx, "could not restore the planned notification types of a widened policy", map[string]any{"id": id, "error": err.Error()})
+		return
+	}
+	o.responses = append(o.responses, policy)
 }
 
 // markWidening turns a type removal that left the policy matching every type into a failure
