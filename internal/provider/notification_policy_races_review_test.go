@@ -317,3 +317,49 @@ func TestAccNotificationPolicy_wideningIsRepairedEvenWhenAnotherRequestFails(t *
 		},
 	})
 }
+
+// A recipient resource with create_before_destroy is replaced (terraform apply -replace, or a
+// taint): the new instance is created while the old one still holds the address, and destroying
+// the old one afterwards would remove the address the new one records. The refusal is right, but
+// its error must say why, rather than blame someone else and suggest an import that cannot work
+// (the address is already managed here); and the address stays.
+func TestAccNotificationPolicyRecipient_replacedWithCreateBeforeDestroy(t *testing.T) {
+	srv := sequencetest.NewServer(t)
+	config := policyConfig(srv, `
+  name       = "replaced recipient"
+  channel    = "EMAIL"
+  recipients = ["owner@example.com"]
+
+  lifecycle {
+    ignore_changes = [recipients]
+  }
+`) + `
+resource "sequence_notification_policy_recipient" "test" {
+  policy_id = sequence_notification_policy.test.id
+  recipient = "team@example.com"
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+`
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkNoPolicies(srv),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				Taint:       []string{recipientAddr},
+				Config:      config,
+				ExpectError: errorPattern("Recipient already on notification policy", "create_before_destroy"),
+			},
+			{
+				// Still tainted, so the next plan replaces it again.
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true,
+				Check:              checkEmulatorRecipients(srv, "owner@example.com", "team@example.com"),
+			},
+		},
+	})
+}

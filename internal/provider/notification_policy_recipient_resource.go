@@ -57,7 +57,9 @@ func (r *notificationPolicyRecipientResource) Schema(_ context.Context, _ resour
 			"sends one request that removes it. A create **refuses a recipient already on the policy** (e-mail " +
 			"addresses compared ignoring letter case, as Sequence does), whoever added it, with an error that gives " +
 			"the import id (`<policy_id>/<recipient>`): destroying the resource would otherwise remove an address it " +
-			"never added. A recipient removed from the policy outside Terraform, or a policy deleted, drops the " +
+			"never added. For the same reason, do not give it `create_before_destroy`: its replacement would be refused " +
+			"(the old instance still holds the address). A create whose answer was lost, but which a read of the policy " +
+			"shows took effect, counts as this resource's. A recipient removed from the policy outside Terraform, or a policy deleted, drops the " +
 			"resource from state on the next refresh, and the next plan adds it again. Do not manage the same " +
 			"recipient with two resources (or with a resource and the policy's `recipients`): destroying one " +
 			"removes it for both. Sequence refuses to remove the last recipient of a policy, so destroying the " +
@@ -165,8 +167,10 @@ func alreadyRecipientDetail(policy *sequence.NotificationPolicy, recipient strin
 		comparison = "webhook URLs are compared exactly"
 	}
 	return fmt.Sprintf("Notification policy %q (%q) already has the recipient %q (%s), added by someone else "+
-		"(another configuration, the policy's own resource, the dashboard) or by an earlier create of this resource "+
-		"that failed after Sequence had added it. This resource only manages a recipient "+
+		"(another configuration, the policy's own resource, the dashboard) by an earlier create of this resource "+
+		"that failed after Sequence had added it, or by this resource's own instance while it is replaced with "+
+		"create_before_destroy (which cannot work for a recipient: destroying the old instance would remove the "+
+		"address the new one records; remove create_before_destroy). This resource only manages a recipient "+
 		"it added or imported, since destroying it removes the recipient from the policy for everyone. Nothing was "+
 		"changed. If this configuration should own it from now on, import it with the id %q "+
 		"(terraform import ADDRESS '<policy id>/<recipient>', or an import block); otherwise remove this resource.",
