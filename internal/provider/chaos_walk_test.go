@@ -547,8 +547,8 @@ func (w *chaosWalk) dashboardEdit() (removed bool) {
 // removeKeptElement removes, in the dashboard, a recipient or a notification type that the
 // pending plan keeps on one of the policies (never the last of either, which the dashboard itself
 // would not leave or would widen). Applying the plan must then neither fail nor leave the policy
-// matching every type. It reports whether it removed anything.
-func (w *chaosWalk) removeKeptElement() bool {
+// matching every type. It returns the id of the policy it changed ("" when none).
+func (w *chaosWalk) removeKeptElement() string {
 	ids := w.managedIDs()
 	type kept struct {
 		addr, id, recipient, notificationType string
@@ -573,7 +573,7 @@ func (w *chaosWalk) removeKeptElement() bool {
 		}
 	}
 	if len(candidates) == 0 {
-		return false
+		return ""
 	}
 	c := candidates[w.rng.IntN(len(candidates))]
 	if c.recipient != "" {
@@ -587,7 +587,43 @@ func (w *chaosWalk) removeKeptElement() bool {
 			p.NotificationTypes = slices.DeleteFunc(p.NotificationTypes, func(nt string) bool { return nt == c.notificationType })
 		})
 	}
-	return true
+	return c.id
+}
+
+// unplannedType is a notification type added in the dashboard after the plan was made.
+type unplannedType struct{ addr, id, notificationType string }
+
+// addUnplannedType adds, in the dashboard, a type that neither the policy nor its configuration
+// has to policy id (the one removeKeptElement changed, so the apply may have a race to repair),
+// if it has types. Whatever the apply repairs on the way, it must not remove that type, which
+// the plan never showed: the next plan shows it as drift.
+func (w *chaosWalk) addUnplannedType(id string) unplannedType {
+	for addr, managed := range w.managedIDs() {
+		current, found := w.srv.Policy(managed)
+		if managed != id || !found || len(current.NotificationTypes) == 0 {
+			continue
+		}
+		for _, nt := range sequence.KnownNotificationTypes {
+			if !slices.Contains(current.NotificationTypes, nt) && !slices.Contains(w.policies[addr].types, nt) {
+				w.logf("dashboard: add notification type %s, which the plan does not show, to %s", nt, addr)
+				w.update(id, func(p *sequencetest.Policy) { p.NotificationTypes = append(p.NotificationTypes, nt) })
+				return unplannedType{addr: addr, id: id, notificationType: nt}
+			}
+		}
+	}
+	return unplannedType{}
+}
+
+// checkUnplannedTypeKept checks that a successful apply left the type addUnplannedType added.
+func (w *chaosWalk) checkUnplannedTypeKept(u unplannedType) {
+	w.t.Helper()
+	if u.id == "" {
+		return
+	}
+	if p, ok := w.srv.Policy(u.id); ok && !slices.Contains(p.NotificationTypes, u.notificationType) {
+		w.t.Fatalf("the saved plan's apply removed %s from %s (%s), which the dashboard added after the plan: types now %q",
+			u.notificationType, u.addr, u.id, p.NotificationTypes)
+	}
 }
 
 // checkNotWidened checks that every managed policy whose configuration names notification types
@@ -649,8 +685,14 @@ func (w *chaosWalk) savedPlanRace() {
 		w.t.Fatalf("plan -out failed:\n%s", plan)
 	}
 	removed, keptRemoved := false, false
+	var unplanned unplannedType
 	if w.rng.IntN(3) == 0 {
-		keptRemoved = w.removeKeptElement()
+		if id := w.removeKeptElement(); id != "" {
+			keptRemoved = true
+			if w.rng.IntN(2) == 0 {
+				unplanned = w.addUnplannedType(id)
+			}
+		}
 	}
 	if !keptRemoved {
 		removed = w.dashboardEdit()
@@ -663,6 +705,9 @@ func (w *chaosWalk) savedPlanRace() {
 	}
 	if keptRemoved {
 		w.checkNotWidened()
+	}
+	if res.exitCode == 0 {
+		w.checkUnplannedTypeKept(unplanned)
 	}
 	if res.exitCode != 0 {
 		w.checkStateTrueAfterFailure(res)

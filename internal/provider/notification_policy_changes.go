@@ -96,7 +96,12 @@ const (
 type changeStep struct {
 	kind   changeKind
 	values []string
+	// added are the values the plan adds, when values also carry kept types (see keptTypes).
+	added []string
 }
+
+// carriesKeptTypes reports whether the step re-sends types the policy already has.
+func (s changeStep) carriesKeptTypes() bool { return len(s.added) < len(s.values) }
 
 // removal reports whether the step removes (removals wait for every addition).
 func (s changeStep) removal() bool {
@@ -131,20 +136,20 @@ func (s changeStep) what() string {
 func (c policyChanges) steps() []changeStep {
 	var steps []changeStep
 	if len(c.recipients.add) > 0 {
-		steps = append(steps, changeStep{addRecipients, c.recipients.add})
+		steps = append(steps, changeStep{kind: addRecipients, values: c.recipients.add, added: c.recipients.add})
 	}
 	typesToAdd := c.types.add
 	if len(c.types.remove) > 0 && len(c.keptTypes) > 0 {
 		typesToAdd = slices.Sorted(slices.Values(append(slices.Clone(c.types.add), c.keptTypes...)))
 	}
 	if len(typesToAdd) > 0 {
-		steps = append(steps, changeStep{addNotificationTypes, typesToAdd})
+		steps = append(steps, changeStep{kind: addNotificationTypes, values: typesToAdd, added: c.types.add})
 	}
 	for _, r := range c.recipients.remove {
-		steps = append(steps, changeStep{removeRecipient, []string{r}})
+		steps = append(steps, changeStep{kind: removeRecipient, values: []string{r}})
 	}
 	for _, t := range c.types.remove {
-		steps = append(steps, changeStep{removeNotificationType, []string{t}})
+		steps = append(steps, changeStep{kind: removeNotificationType, values: []string{t}})
 	}
 	return steps
 }
@@ -154,10 +159,10 @@ func (c policyChanges) steps() []changeStep {
 func (c policyChanges) describe() string {
 	var parts []string
 	for _, s := range []changeStep{
-		{addRecipients, c.recipients.add},
-		{addNotificationTypes, c.types.add},
-		{removeRecipient, c.recipients.remove},
-		{removeNotificationType, c.types.remove},
+		{kind: addRecipients, values: c.recipients.add},
+		{kind: addNotificationTypes, values: c.types.add},
+		{kind: removeRecipient, values: c.recipients.remove},
+		{kind: removeNotificationType, values: c.types.remove},
 	} {
 		if len(s.values) > 0 {
 			parts = append(parts, s.action()+"(s) "+quoteAll(s.values))
@@ -172,6 +177,24 @@ func quoteAll(values []string) string {
 		quoted[i] = fmt.Sprintf("%q", v)
 	}
 	return strings.Join(quoted, ", ")
+}
+
+// removingOnly keeps of c's removals those that planned also makes (recipients compared as
+// Sequence does on channel), so that finishing an update from a policy read back mid-way never
+// removes an element the plan did not remove.
+func (c policyChanges) removingOnly(planned policyChanges, channel string) policyChanges {
+	recipientKey := func(r string) string { return sequence.RecipientKey(channel, r) }
+	c.recipients.remove = keepRemovals(c.recipients.remove, planned.recipients.remove, recipientKey)
+	c.types.remove = keepRemovals(c.types.remove, planned.types.remove, func(t string) string { return t })
+	return c
+}
+
+func keepRemovals(remove, planned []string, key func(string) string) []string {
+	allowed := make(map[string]bool, len(planned))
+	for _, p := range planned {
+		allowed[key(p)] = true
+	}
+	return slices.DeleteFunc(slices.Clone(remove), func(r string) bool { return !allowed[key(r)] })
 }
 
 // changesBetween returns what turns the current policy into the planned one, in place.

@@ -152,3 +152,30 @@ func TestStepsResendKeptTypesWhenRemovingTypes(t *testing.T) {
 		})
 	}
 }
+
+// Finishing an update from a policy read back mid-way removes only what the plan removes: what
+// someone added since (another spelling of a planned removal aside) stays.
+func TestRemovingOnlyKeepsThePlannedRemovals(t *testing.T) {
+	left := policyChanges{
+		recipients: setChanges{add: []string{"y@example.com"}, remove: []string{"X@example.com", "team@example.com"}},
+		types:      setChanges{remove: []string{"INVOICE_ISSUED", "QUOTE_SIGNED"}},
+		keptTypes:  []string{"CUSTOMER_CREATED"},
+	}
+	planned := policyChanges{
+		recipients: setChanges{remove: []string{"x@example.com"}},
+		types:      setChanges{remove: []string{"INVOICE_ISSUED"}},
+	}
+	got := left.removingOnly(planned, sequence.ChannelEmail)
+	if !slices.Equal(got.recipients.remove, []string{"X@example.com"}) || !slices.Equal(got.recipients.add, []string{"y@example.com"}) {
+		t.Errorf("recipients = %+v, want add y, remove X (x as spelled now) only", got.recipients)
+	}
+	if !slices.Equal(got.types.remove, []string{"INVOICE_ISSUED"}) || !slices.Equal(got.keptTypes, []string{"CUSTOMER_CREATED"}) {
+		t.Errorf("types = %+v kept %q, want remove INVOICE_ISSUED only, kept CUSTOMER_CREATED", got.types, got.keptTypes)
+	}
+	if !slices.Equal(left.recipients.remove, []string{"X@example.com", "team@example.com"}) {
+		t.Errorf("removingOnly changed its receiver's removals: %q", left.recipients.remove)
+	}
+	if webhook := left.removingOnly(planned, sequence.ChannelWebhook); len(webhook.recipients.remove) != 0 {
+		t.Errorf("webhook recipients compare exactly, but %q was kept", webhook.recipients.remove)
+	}
+}

@@ -57,7 +57,9 @@ func (r *notificationPolicyRecipientResource) Schema(_ context.Context, _ resour
 			"sends one request that removes it. A create **refuses a recipient already on the policy** (e-mail " +
 			"addresses compared ignoring letter case, as Sequence does), whoever added it, with an error that gives " +
 			"the import id (`<policy_id>/<recipient>`): destroying the resource would otherwise remove an address it " +
-			"never added. A recipient removed from the policy outside Terraform, or a policy deleted, drops the " +
+			"never added. For the same reason, do not give it `create_before_destroy`: its replacement would be refused " +
+			"(the old instance still holds the address). A create whose answer was lost, but which a read of the policy " +
+			"shows took effect, counts as this resource's. A recipient removed from the policy outside Terraform, or a policy deleted, drops the " +
 			"resource from state on the next refresh, and the next plan adds it again. Do not manage the same " +
 			"recipient with two resources (or with a resource and the policy's `recipients`): destroying one " +
 			"removes it for both. Sequence refuses to remove the last recipient of a policy, so destroying the " +
@@ -125,6 +127,15 @@ func (r *notificationPolicyRecipientResource) Create(ctx context.Context, req re
 		return
 	}
 	policy, err := client.AddRecipients(ctx, policyID, []string{recipient})
+	if err != nil && answerMayBeLost(err) {
+		// The read above showed the recipient absent, so finding it now means this request added
+		// it: left out of state, the next apply would refuse it as someone else's.
+		if current, readErr := client.GetNotificationPolicy(ctx, policyID); readErr == nil && current.HasRecipient(recipient) {
+			resp.Diagnostics.AddWarning(fmt.Sprintf("Recipient added to notification policy %q after an error", policyID),
+				fmt.Sprintf("The request to add the recipient failed (%s), but reading the policy back shows it there.", err))
+			policy, err = current, nil
+		}
+	}
 	if err != nil {
 		resp.Diagnostics.AddError(fmt.Sprintf("Cannot add recipient to notification policy %q", policyID),
 			explainAddRecipientFailure(ctx, client, policyID, recipient, err))
@@ -142,6 +153,13 @@ func (r *notificationPolicyRecipientResource) Create(ctx context.Context, req re
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
+// answerMayBeLost reports whether a failed request may still have been processed: no answer
+// came (the connection dropped, a timeout) or a server error did. Sequence refused anything else.
+func answerMayBeLost(err error) bool {
+	var apiErr *sequence.APIError
+	return !errors.As(err, &apiErr) || apiErr.StatusCode >= http.StatusInternalServerError
+}
+
 // alreadyRecipientDetail explains why a create refuses a recipient its policy already has, and
 // how to take it over deliberately (an import of the resource id).
 func alreadyRecipientDetail(policy *sequence.NotificationPolicy, recipient string) string {
@@ -149,8 +167,11 @@ func alreadyRecipientDetail(policy *sequence.NotificationPolicy, recipient strin
 	if policy.Channel != sequence.ChannelEmail {
 		comparison = "webhook URLs are compared exactly"
 	}
-	return fmt.Sprintf("Notification policy %q (%q) already has the recipient %q (%s), added by someone else: "+
-		"another configuration, the policy's own resource, or the dashboard. This resource only manages a recipient "+
+	return fmt.Sprintf("Notification policy %q (%q) already has the recipient %q (%s), added by someone else "+
+		"(another configuration, the policy's own resource, the dashboard) by an earlier create of this resource "+
+		"that failed after Sequence had added it, or by this resource's own instance while it is replaced with "+
+		"create_before_destroy (which cannot work for a recipient: destroying the old instance would remove the "+
+		"address the new one records; remove create_before_destroy). This resource only manages a recipient "+
 		"it added or imported, since destroying it removes the recipient from the policy for everyone. Nothing was "+
 		"changed. If this configuration should own it from now on, import it with the id %q "+
 		"(terraform import ADDRESS '<policy id>/<recipient>', or an import block); otherwise remove this resource.",

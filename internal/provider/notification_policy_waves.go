@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -42,7 +43,7 @@ func updateWaves(client *sequence.Client, id string, c policyChanges) []updateWa
 			case addRecipients:
 				return client.AddRecipients(ctx, id, s.values)
 			case addNotificationTypes:
-				return client.AddNotificationTypes(ctx, id, s.values)
+				return addNotificationTypesKeeping(ctx, client, id, s)
 			case removeRecipient:
 				return client.RemoveRecipient(ctx, id, s.values[0])
 			default:
@@ -62,6 +63,35 @@ func updateWaves(client *sequence.Client, id string, c policyChanges) []updateWa
 		}
 	}
 	return waves
+}
+
+// addNotificationTypesKeeping sends the step's types. Sequence refuses the whole request when one
+// of them is a type it no longer accepts (it drops types within an API version, and a policy
+// keeps one it had): a kept type it refuses cannot be re-sent, so the step then sends only the
+// planned additions (or reads the policy when there are none). The removals may still go out
+// only if the policy then holds one of the step's types, so none of them can empty the set;
+// otherwise the refusal fails the update before anything is removed.
+func addNotificationTypesKeeping(ctx context.Context, client *sequence.Client, id string, s changeStep) (*sequence.NotificationPolicy, error) {
+	policy, err := client.AddNotificationTypes(ctx, id, s.values)
+	var apiErr *sequence.APIError
+	if err == nil || !s.carriesKeptTypes() || !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
+		return policy, err
+	}
+	tflog.Info(ctx, "Sequence refused re-sending the kept notification types; sending only the planned additions",
+		map[string]any{"id": id, "error": err.Error()})
+	refused := err
+	if len(s.added) == 0 {
+		policy, err = client.GetNotificationPolicy(ctx, id)
+	} else {
+		policy, err = client.AddNotificationTypes(ctx, id, s.added)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !slices.ContainsFunc(policy.NotificationTypes, func(t string) bool { return slices.Contains(s.values, t) }) {
+		return nil, refused
+	}
+	return policy, nil
 }
 
 // stepFailure is a request of an update that failed.
@@ -223,13 +253,21 @@ var errWidenedToAllTypes = errors.New("the answer showed the policy left without
 // removal (400: the element is already gone, or it is the last recipient because the ones the plan
 // keeps were removed) or, despite the kept types sent first, leave the policy matching every
 // type. The planned end state is still reachable from what the policy holds then, so the update
-// reads it back once and sends what is still missing (additions first, as always). widened
+// reads it back once and sends what is still missing (additions first, as always), removing only
+// what the plan removes. widened
 // reports that the policy was seen matching every type on the way.
 func applyChanges(ctx context.Context, client *sequence.Client, id string, prior, plan notificationPolicyResourceModel, writeOnly bool) (outcome wavesOutcome, widened bool) {
 	outcome = sendWaves(ctx, updateWaves(client, id, changesBetween(prior.notificationPolicyModel, plan.notificationPolicyModel)),
 		maxConcurrentRequestsPerPolicy)
 	widened = outcome.markWidening(plan)
-	if !outcome.racedByDashboardEdit() || ctx.Err() != nil {
+	if ctx.Err() != nil {
+		return outcome, widened
+	}
+	if !outcome.racedByDashboardEdit() {
+		if widened {
+			// Another failure ends the update, but not with the policy matching every type.
+			outcome.restoreTypes(ctx, client, id, plan)
+		}
 		return outcome, widened
 	}
 	current, err := client.GetNotificationPolicy(ctx, id)
@@ -239,11 +277,26 @@ func applyChanges(ctx context.Context, client *sequence.Client, id string, prior
 	tflog.Info(ctx, "notification policy changed while the update ran; sending what is still missing",
 		map[string]any{"id": id, "cause": errors.Join(outcome.failureErrors()...).Error()})
 	read := notificationPolicyResourceModelFromAPI(current, &plan, writeOnly)
-	resumed := sendWaves(ctx, updateWaves(client, id, changesBetween(read.notificationPolicyModel, plan.notificationPolicyModel)),
-		maxConcurrentRequestsPerPolicy)
+	// Only what the plan removes is removed: what someone added since the plan was made (another
+	// team's recipient, a type added in the dashboard) is drift for the next plan, as without the race.
+	left := changesBetween(read.notificationPolicyModel, plan.notificationPolicyModel).
+		removingOnly(changesBetween(prior.notificationPolicyModel, plan.notificationPolicyModel), plan.Channel.ValueString())
+	resumed := sendWaves(ctx, updateWaves(client, id, left), maxConcurrentRequestsPerPolicy)
 	widened = resumed.markWidening(plan) || widened
 	resumed.responses = append(append([]*sequence.NotificationPolicy{current}, outcome.responses...), resumed.responses...)
 	return resumed, widened
+}
+
+// restoreTypes sends the planned types again after a removal left the policy matching every type,
+// for an update that fails for another reason too; the failures stay, and the answer joins the
+// responses. A refusal is only logged: the failure reported already says the policy was widened.
+func (o *wavesOutcome) restoreTypes(ctx context.Context, client *sequence.Client, id string, plan notificationPolicyResourceModel) {
+	policy, err := client.AddNotificationTypes(ctx, id, knownStrings(plan.NotificationTypes))
+	if err != nil {
+		tflog.Warn(ctx, "could not restore the planned notification types of a widened policy", map[string]any{"id": id, "error": err.Error()})
+		return
+	}
+	o.responses = append(o.responses, policy)
 }
 
 // markWidening turns a type removal that left the policy matching every type into a failure
