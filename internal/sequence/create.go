@@ -58,7 +58,7 @@ func (c *Client) CreateNotificationPolicy(ctx context.Context, req CreateNotific
 		return p != nil, nil
 	}
 
-	res, err := c.do(ctx, call)
+	res, err := c.send(ctx, call)
 	if err != nil {
 		return nil, err
 	}

@@ -80,7 +80,7 @@ func (l *policyListing) next(ctx context.Context, c *Client) ([]NotificationPoli
 			return nil, c.opError(call, fmt.Errorf("gave up after %d pages (the server reported %d policies) with cursor %q still leading to more; stopping rather than looping forever",
 				page-1, l.total, l.after))
 		}
-		res, err := c.do(ctx, call)
+		res, err := c.send(ctx, call)
 		var tooLarge *responseTooLargeError
 		if errors.As(err, &tooLarge) {
 			if l.limit > 1 {

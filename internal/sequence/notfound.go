@@ -28,11 +28,25 @@ type apiRootCheck struct {
 	problem string // "" when the root answers like Sequence
 }
 
-// confirmNotFound returns nil when a 404 answer (out) to call at reqURL comes
-// from Sequence, else an error saying why it does not.
-func (c *Client) confirmNotFound(ctx context.Context, call *apiCall, reqURL *url.URL, out attemptOutcome) error {
-	if !isSequenceErrorBody(out.body) {
-		return c.foreignNotFound(call, reqURL, notSequenceBody(out))
+// send runs call through the retry loop (do), the way every operation does, and then holds a
+// 404 to being Sequence's: one that is not comes back as an error naming the URL and pointing at
+// the endpoint, never as an *APIError for which NotFound is true.
+func (c *Client) send(ctx context.Context, call *apiCall) (*apiResult, error) {
+	res, err := c.do(ctx, call)
+	if res != nil && res.status == http.StatusNotFound {
+		if notSequences := c.confirmNotFound(c.logContext(ctx, call.redact), call, res); notSequences != nil {
+			return res, notSequences
+		}
+	}
+	return res, err
+}
+
+// confirmNotFound returns nil when the 404 answer res to call comes from
+// Sequence, else an error saying why it does not.
+func (c *Client) confirmNotFound(ctx context.Context, call *apiCall, res *apiResult) error {
+	reqURL := c.url(call.segments, call.query)
+	if !isSequenceErrorBody(res.body) {
+		return c.foreignNotFound(call, reqURL, notSequenceBody(res))
 	}
 	problem, err := c.apiRootProblem(ctx)
 	if err != nil {
@@ -55,14 +69,13 @@ func (c *Client) apiRootProblem(ctx context.Context) (string, error) {
 		return c.root.problem, nil
 	}
 	call := &apiCall{
-		op:        "checking that the endpoint is Sequence's API",
-		method:    http.MethodGet,
-		segments:  policiesPath,
-		query:     url.Values{"limit": {"1"}},
-		rootCheck: true,
+		op:       "checking that the endpoint is Sequence's API",
+		method:   http.MethodGet,
+		segments: policiesPath,
+		query:    url.Values{"limit": {"1"}},
 	}
 	rootURL := printableURL(c.url(call.segments, call.query))
-	res, err := c.do(ctx, call)
+	res, err := c.do(ctx, call) // not send: this call's own 404 is an answer, not a question
 	var apiErr *APIError
 	switch {
 	case errors.As(err, &apiErr):
@@ -84,11 +97,11 @@ func (c *Client) foreignNotFound(call *apiCall, reqURL *url.URL, why string) err
 }
 
 // notSequenceBody describes a 404 body that is not a Sequence error.
-func notSequenceBody(out attemptOutcome) string {
-	if len(strings.TrimSpace(string(out.body))) == 0 {
+func notSequenceBody(res *apiResult) string {
+	if len(strings.TrimSpace(string(res.body))) == 0 {
 		return "the body is empty"
 	}
-	return "the body is not a Sequence error: " + bodyExcerpt(out.header.Get("Content-Type"), out.body)
+	return "the body is not a Sequence error: " + bodyExcerpt(res.contentType, res.body)
 }
 
 // isSequenceErrorBody reports whether body is one of Sequence's error shapes:

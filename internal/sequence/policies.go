@@ -36,7 +36,7 @@ func (c *Client) DeleteNotificationPolicy(ctx context.Context, id string) (*Noti
 		segments: policyPath(id),
 		writes:   id,
 	}
-	res, err := c.do(ctx, call)
+	res, err := c.send(ctx, call)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +115,7 @@ func (c *Client) RemoveNotificationType(ctx context.Context, id, notificationTyp
 // the policy and succeed if the element is gone. Any other 400 (such as
 // removing the last recipient) stays an error.
 func (c *Client) removal(ctx context.Context, call *apiCall, id string, stillThere func(*NotificationPolicy) bool) (*NotificationPolicy, error) {
-	res, err := c.do(ctx, call)
+	res, err := c.send(ctx, call)
 	if err != nil {
 		var apiErr *APIError
 		if res != nil && errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest {
@@ -130,7 +130,7 @@ func (c *Client) removal(ctx context.Context, call *apiCall, id string, stillThe
 
 // policyCall runs a call whose answer is one policy.
 func (c *Client) policyCall(ctx context.Context, call *apiCall) (*NotificationPolicy, error) {
-	res, err := c.do(ctx, call)
+	res, err := c.send(ctx, call)
 	if err != nil {
 		return nil, err
 	}

@@ -42,8 +42,6 @@ type apiCall struct {
 	body     any // marshalled to JSON; nil means no body
 	mode     retryMode
 	redact   []string // call-specific secrets (the webhook secret being sent)
-	// rootCheck marks the call that checks a 404 came from Sequence; its own 404 is taken as it is.
-	rootCheck bool
 	// writes is the id of the policy the call changes, whose reads do forgets (reads.go).
 	writes string
 	// firstSent is when the first attempt was handed to the transport.
@@ -60,8 +58,9 @@ type apiCall struct {
 
 // apiResult is the final response of a call.
 type apiResult struct {
-	status int
-	body   []byte
+	status      int
+	contentType string
+	body        []byte
 	// recovered is true when recoverAmbiguous settled the call instead of a
 	// response (status and body are then empty).
 	recovered bool
@@ -84,7 +83,8 @@ type attemptOutcome struct {
 
 // do is the package's only retry loop. It sends call until it succeeds, fails
 // in a way that retrying cannot fix, or runs out of retries. A non-2xx answer
-// is returned as *APIError together with its apiResult.
+// is returned as *APIError together with its apiResult. Operations call it
+// through send, which holds a 404 to being Sequence's (notfound.go).
 func (c *Client) do(ctx context.Context, call *apiCall) (*apiResult, error) {
 	if call.writes != "" {
 		// Before, so no read is served the policy as it was; after, so none keeps what a read
@@ -129,14 +129,10 @@ func (c *Client) do(ctx context.Context, call *apiCall) (*apiResult, error) {
 		case out.status >= 200 && out.status < 300:
 			return &apiResult{status: out.status, body: out.body, sent: out.sent, received: out.received}, nil
 		default:
-			apiErr := newAPIError(call.op, out.status, out.header.Get("Content-Type"), out.body, c.secrets(call))
-			if out.status == http.StatusNotFound && !call.rootCheck {
-				if err := c.confirmNotFound(ctx, call, reqURL, out); err != nil {
-					return &apiResult{status: out.status, body: out.body}, err
-				}
-			}
+			contentType := out.header.Get("Content-Type")
+			apiErr := newAPIError(call.op, out.status, contentType, out.body, c.secrets(call))
 			if !retryableStatus(out.status) {
-				return &apiResult{status: out.status, body: out.body}, apiErr
+				return &apiResult{status: out.status, contentType: contentType, body: out.body}, apiErr
 			}
 			failure = apiErr
 			retryAfter = parseRetryAfter(out.header.Get("Retry-After"), time.Now())
