@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
@@ -21,46 +20,16 @@ func (c setChanges) empty() bool { return len(c.add) == 0 && len(c.remove) == 0 
 // addresses case-insensitively, webhook URLs exactly. A recipient whose spelling changes only in
 // letter case needs no request.
 func recipientChanges(channel string, current, planned []string) setChanges {
-	return setDifference(current, planned, func(r string) string { return sequence.RecipientKey(channel, r) })
+	add, remove := sequence.SetDifference(current, planned, sequence.RecipientSetKey(channel))
+	return setChanges{add: add, remove: remove}
 }
 
 // notificationTypeChanges compares notification types. A nil slice means "all types": going from
 // all to a set adds each planned type, and going from a set to all removes each current one (the
 // API treats a policy whose last type is removed as matching all types).
 func notificationTypeChanges(current, planned []string) setChanges {
-	return setDifference(current, planned, func(s string) string { return s })
-}
-
-// setDifference returns the members of planned missing from current (add) and the members of
-// current missing from planned (remove), comparing by key.
-func setDifference(current, planned []string, key func(string) string) setChanges {
-	currentKeys := make(map[string]bool, len(current))
-	for _, c := range current {
-		currentKeys[key(c)] = true
-	}
-	plannedKeys := make(map[string]bool, len(planned))
-	for _, p := range planned {
-		plannedKeys[key(p)] = true
-	}
-
-	var changes setChanges
-	added := make(map[string]bool)
-	for _, p := range planned {
-		if k := key(p); !currentKeys[k] && !added[k] {
-			added[k] = true
-			changes.add = append(changes.add, p)
-		}
-	}
-	removed := make(map[string]bool)
-	for _, c := range current {
-		if k := key(c); !plannedKeys[k] && !removed[k] {
-			removed[k] = true
-			changes.remove = append(changes.remove, c)
-		}
-	}
-	slices.Sort(changes.add)
-	slices.Sort(changes.remove)
-	return changes
+	add, remove := sequence.SetDifference(current, planned, sequence.NotificationTypeKey)
+	return setChanges{add: add, remove: remove}
 }
 
 // policyChanges is everything an in-place update of a policy has to do.
@@ -125,9 +94,9 @@ func (s changeStep) action() string {
 // what names the request, for an error message: `add recipient(s) "a", "b"`, `remove recipient "c"`.
 func (s changeStep) what() string {
 	if s.removal() {
-		return s.action() + " " + quoteAll(s.values)
+		return s.action() + " " + sequence.QuoteAll(s.values)
 	}
-	return s.action() + "(s) " + quoteAll(s.values)
+	return s.action() + "(s) " + sequence.QuoteAll(s.values)
 }
 
 // steps lists the requests of the update in order: the additions (recipients, then notification
@@ -165,27 +134,18 @@ func (c policyChanges) describe() string {
 		{kind: removeNotificationType, values: c.types.remove},
 	} {
 		if len(s.values) > 0 {
-			parts = append(parts, s.action()+"(s) "+quoteAll(s.values))
+			parts = append(parts, s.action()+"(s) "+sequence.QuoteAll(s.values))
 		}
 	}
 	return strings.Join(parts, "; ")
-}
-
-func quoteAll(values []string) string {
-	quoted := make([]string, len(values))
-	for i, v := range values {
-		quoted[i] = fmt.Sprintf("%q", v)
-	}
-	return strings.Join(quoted, ", ")
 }
 
 // removingOnly keeps of c's removals those that planned also makes (recipients compared as
 // Sequence does on channel), so that finishing an update from a policy read back mid-way never
 // removes an element the plan did not remove.
 func (c policyChanges) removingOnly(planned policyChanges, channel string) policyChanges {
-	recipientKey := func(r string) string { return sequence.RecipientKey(channel, r) }
-	c.recipients.remove = keepRemovals(c.recipients.remove, planned.recipients.remove, recipientKey)
-	c.types.remove = keepRemovals(c.types.remove, planned.types.remove, func(t string) string { return t })
+	c.recipients.remove = keepRemovals(c.recipients.remove, planned.recipients.remove, sequence.RecipientSetKey(channel))
+	c.types.remove = keepRemovals(c.types.remove, planned.types.remove, sequence.NotificationTypeKey)
 	return c
 }
 

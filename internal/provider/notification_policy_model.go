@@ -157,22 +157,7 @@ func createRequestFromModel(m notificationPolicyModel) sequence.CreateNotificati
 // keepPriorSpelling replaces each address that is the same recipient as a prior address
 // (sequence.RecipientKey) with the prior spelling.
 func keepPriorSpelling(recipients, prior []string) []string {
-	if len(prior) == 0 {
-		return recipients
-	}
-	byKey := make(map[string]string, len(prior))
-	for _, r := range prior {
-		byKey[sequence.RecipientKey(sequence.ChannelEmail, r)] = r
-	}
-	out := make([]string, len(recipients))
-	for i, r := range recipients {
-		if spelling, ok := byKey[sequence.RecipientKey(sequence.ChannelEmail, r)]; ok {
-			out[i] = spelling
-		} else {
-			out[i] = r
-		}
-	}
-	return out
+	return sequence.KeepPriorSpelling(recipients, prior, sequence.RecipientSetKey(sequence.ChannelEmail))
 }
 
 // stringSet builds a known set of strings. Exact duplicates, which a set cannot hold, are dropped.

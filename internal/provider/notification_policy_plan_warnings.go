@@ -27,11 +27,11 @@ func planWarnings(config, prior, plan notificationPolicyResourceModel, requiresR
 		diags.AddAttributeWarning(path.Root("notification_types"), "Notification policy will receive every notification type",
 			fmt.Sprintf("notification_types of policy %q goes from %s to null, which does not remove types: null means "+
 				"all types. After this apply the policy receives every event Sequence sends, including types Sequence "+
-				"adds later. To keep it to some types, list them instead.", name, quoteAll(knownStrings(before))))
+				"adds later. To keep it to some types, list them instead.", name, sequence.QuoteAll(knownStrings(before))))
 	case before.IsNull() && !after.IsNull():
 		diags.AddAttributeWarning(path.Root("notification_types"), "Notification policy will receive only some notification types",
 			fmt.Sprintf("Policy %q receives every notification type today (notification_types is null). After this apply "+
-				"it receives only %s, and no types Sequence adds later.", name, quoteAll(knownStrings(after))))
+				"it receives only %s, and no types Sequence adds later.", name, sequence.QuoteAll(knownStrings(after))))
 	}
 
 	replaced := len(requiresReplace) > 0 ||

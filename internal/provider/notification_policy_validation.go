@@ -215,7 +215,7 @@ func (r *notificationPolicyResource) ValidateConfig(ctx context.Context, req res
 		for _, group := range caseInsensitiveDuplicates(emails) {
 			resp.Diagnostics.AddAttributeError(path.Root("recipients"), "Duplicate recipient",
 				fmt.Sprintf("The addresses %s differ only in letter case; Sequence treats them as one recipient. Keep one of them.",
-					quoteAll(group)))
+					sequence.QuoteAll(group)))
 		}
 	}
 }

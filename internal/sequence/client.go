@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -278,59 +277,4 @@ func defaultHTTPClient() *http.Client {
 		// credentials elsewhere; report it as an API error instead.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
-}
-
-// createRegistry remembers the policies this Client created or adopted, so
-// that recovering an ambiguous create never adopts a sibling's policy, and
-// serialises identical creates so siblings never race each other's recovery.
-type createRegistry struct {
-	mu      sync.Mutex
-	claimed map[string]bool
-	locks   map[string]*fingerprintLock
-}
-
-type fingerprintLock struct {
-	mu   sync.Mutex
-	refs int
-}
-
-// lock serialises creates with the same fingerprint; call the returned func to release.
-func (r *createRegistry) lock(fingerprint string) func() {
-	r.mu.Lock()
-	if r.locks == nil {
-		r.locks = make(map[string]*fingerprintLock)
-	}
-	l := r.locks[fingerprint]
-	if l == nil {
-		l = &fingerprintLock{}
-		r.locks[fingerprint] = l
-	}
-	l.refs++
-	r.mu.Unlock()
-
-	l.mu.Lock()
-	return func() {
-		l.mu.Unlock()
-		r.mu.Lock()
-		l.refs--
-		if l.refs == 0 {
-			delete(r.locks, fingerprint)
-		}
-		r.mu.Unlock()
-	}
-}
-
-func (r *createRegistry) claim(id string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.claimed == nil {
-		r.claimed = make(map[string]bool)
-	}
-	r.claimed[id] = true
-}
-
-func (r *createRegistry) isClaimed(id string) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.claimed[id]
 }

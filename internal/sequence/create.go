@@ -7,9 +7,9 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
@@ -142,40 +142,70 @@ func matchesCreate(p NotificationPolicy, req CreateNotificationPolicyRequest) bo
 	if req.WebhookSecret != "" && p.WebhookSecret != "" && p.WebhookSecret != req.WebhookSecret {
 		return false
 	}
-	foldCase := strings.EqualFold(req.Channel, ChannelEmail)
-	return sameSet(p.Recipients, req.Recipients, foldCase) && sameSet(p.NotificationTypes, req.NotificationTypes, false)
-}
-
-// sameSet compares a and b as sets, optionally ignoring case.
-func sameSet(a, b []string, foldCase bool) bool {
-	return slices.Equal(normalizedSet(a, foldCase), normalizedSet(b, foldCase))
-}
-
-// normalizedSet is in sorted, without duplicates, keyed as e-mail recipients (RecipientKey) if foldCase.
-func normalizedSet(in []string, foldCase bool) []string {
-	out := make([]string, len(in))
-	for i, s := range in {
-		if foldCase {
-			s = RecipientKey(ChannelEmail, s)
-		}
-		out[i] = s
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	return SameSet(p.Recipients, req.Recipients, RecipientSetKey(req.Channel)) &&
+		SameSet(p.NotificationTypes, req.NotificationTypes, NotificationTypeKey)
 }
 
 // createFingerprint identifies creates that could match the same policy.
 func createFingerprint(req CreateNotificationPolicyRequest) string {
-	quoted := func(in []string) string {
-		out := make([]string, len(in))
-		for i, s := range in {
-			out[i] = strconv.Quote(s)
-		}
-		return strings.Join(out, ",")
-	}
 	return strings.Join([]string{
 		strconv.Quote(req.Name), strconv.Quote(req.Channel),
-		quoted(normalizedSet(req.Recipients, strings.EqualFold(req.Channel, ChannelEmail))),
-		quoted(normalizedSet(req.NotificationTypes, false)),
+		QuoteAll(SetKeys(req.Recipients, RecipientSetKey(req.Channel))),
+		QuoteAll(SetKeys(req.NotificationTypes, NotificationTypeKey)),
 	}, "|")
+}
+
+// createRegistry remembers the policies this Client created or adopted, so
+// that recovering an ambiguous create never adopts a sibling's policy, and
+// serialises identical creates so siblings never race each other's recovery.
+type createRegistry struct {
+	mu      sync.Mutex
+	claimed map[string]bool
+	locks   map[string]*fingerprintLock
+}
+
+type fingerprintLock struct {
+	mu   sync.Mutex
+	refs int
+}
+
+// lock serialises creates with the same fingerprint; call the returned func to release.
+func (r *createRegistry) lock(fingerprint string) func() {
+	r.mu.Lock()
+	if r.locks == nil {
+		r.locks = make(map[string]*fingerprintLock)
+	}
+	l := r.locks[fingerprint]
+	if l == nil {
+		l = &fingerprintLock{}
+		r.locks[fingerprint] = l
+	}
+	l.refs++
+	r.mu.Unlock()
+
+	l.mu.Lock()
+	return func() {
+		l.mu.Unlock()
+		r.mu.Lock()
+		l.refs--
+		if l.refs == 0 {
+			delete(r.locks, fingerprint)
+		}
+		r.mu.Unlock()
+	}
+}
+
+func (r *createRegistry) claim(id string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.claimed == nil {
+		r.claimed = make(map[string]bool)
+	}
+	r.claimed[id] = true
+}
+
+func (r *createRegistry) isClaimed(id string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.claimed[id]
 }

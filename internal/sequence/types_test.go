@@ -47,7 +47,7 @@ func TestCreateMatchingComparesRecipientsAsSequenceDoes(t *testing.T) {
 		{[]string{"straße@example.com"}, []string{"strasse@example.com"}, false},
 	}
 	for _, tc := range cases {
-		if got := sameSet(tc.stored, tc.sent, true); got != tc.same {
+		if got := SameSet(tc.stored, tc.sent, RecipientSetKey(ChannelEmail)); got != tc.same {
 			t.Errorf("stored %q, sent %q: same = %v, want %v", tc.stored, tc.sent, got, tc.same)
 		}
 		stored := CreateNotificationPolicyRequest{Name: "x", Channel: ChannelEmail, Recipients: tc.stored}
