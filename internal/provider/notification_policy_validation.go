@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/mail"
 	"net/url"
 	"slices"
 	"strings"
@@ -26,57 +25,9 @@ func recipientProblem(channel, recipient string) string {
 	}
 	switch channel {
 	case sequence.ChannelEmail:
-		return emailProblem(recipient)
+		return sequence.EmailProblem(recipient)
 	case sequence.ChannelWebhook:
-		return webhookURLProblem(recipient)
-	}
-	return ""
-}
-
-// emailProblem requires a bare address (an RFC 5322 addr-spec) such as ops@example.com or
-// "quoted"@example.com: no display name, no angle brackets, no surrounding spaces. The emulator's
-// isBareEmail applies the same rule.
-func emailProblem(s string) string {
-	addr, err := mail.ParseAddress(s)
-	if err != nil || !strings.Contains(s, "@") {
-		return fmt.Sprintf("%q is not a valid e-mail address; EMAIL policies take bare addresses such as ops@example.com", s)
-	}
-	if addr.Name != "" || !writtenAsAddrSpec(s, addr.Address) {
-		return fmt.Sprintf("%q must be a bare e-mail address such as ops@example.com, without a display name, angle brackets or spaces", s)
-	}
-	return ""
-}
-
-// writtenAsAddrSpec reports whether s, which net/mail parsed as address with no display name, is
-// written as a bare address: address itself, or address with its local part quoted, which
-// net/mail returns unquoted ("\"quoted\"@example.com" parses to quoted@example.com). The domain
-// must match exactly, which rules out "<...>" and white space around the '@'.
-func writtenAsAddrSpec(s, address string) bool {
-	if s == address {
-		return true
-	}
-	at, addressAt := strings.LastIndex(s, "@"), strings.LastIndex(address, "@")
-	if at < 0 || addressAt < 0 || s[at+1:] != address[addressAt+1:] {
-		return false
-	}
-	local := s[:at]
-	return len(local) >= 2 && local[0] == '"' && local[len(local)-1] == '"'
-}
-
-// webhookURLProblem requires an absolute https URL with a host.
-func webhookURLProblem(s string) string {
-	if strings.TrimSpace(s) != s {
-		return fmt.Sprintf("%q has leading or trailing white space; WEBHOOK policies take absolute https URLs such as https://hooks.example.com/sequence", s)
-	}
-	u, err := url.Parse(s)
-	if err != nil {
-		return fmt.Sprintf("%q is not a valid URL; WEBHOOK policies take absolute https URLs such as https://hooks.example.com/sequence", s)
-	}
-	if !u.IsAbs() || u.Hostname() == "" {
-		return fmt.Sprintf("%q is not an absolute URL; WEBHOOK policies take absolute https URLs such as https://hooks.example.com/sequence", s)
-	}
-	if u.Scheme != "https" {
-		return fmt.Sprintf("%q uses %s; Sequence only delivers webhooks to https URLs", s, u.Scheme)
+		return sequence.WebhookURLProblem(recipient)
 	}
 	return ""
 }
@@ -232,7 +183,7 @@ func recipientFormProblem(recipient string) string {
 	if strings.IndexFunc(recipient, unicode.IsSpace) >= 0 {
 		return fmt.Sprintf("%q contains white space; %s", recipient, recipientForms)
 	}
-	email, webhook := emailProblem(recipient), webhookURLProblem(recipient)
+	email, webhook := sequence.EmailProblem(recipient), sequence.WebhookURLProblem(recipient)
 	switch {
 	case email == "" || webhook == "":
 		return ""
@@ -254,5 +205,5 @@ func looksLikeURL(s string) bool {
 
 // isEmailRecipient reports whether recipient is an e-mail address and cannot be a webhook URL.
 func isEmailRecipient(recipient string) bool {
-	return emailProblem(recipient) == "" && webhookURLProblem(recipient) != "" && !looksLikeURL(recipient)
+	return sequence.EmailProblem(recipient) == "" && sequence.WebhookURLProblem(recipient) != "" && !looksLikeURL(recipient)
 }

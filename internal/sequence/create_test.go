@@ -621,3 +621,27 @@ func TestCreateTimingOutAfterTheRequestWasSentIsAmbiguous(t *testing.T) {
 		t.Errorf("got %s with %d stored; want the adopted pol-1 and no duplicate", p.ID, len(f.stored()))
 	}
 }
+
+// Ambiguous-create recovery compares recipients with the same rule (it lower-cased them before,
+// which joined "İ" with "i̇" and separated "ſ" from "s").
+func TestCreateMatchingComparesRecipientsAsSequenceDoes(t *testing.T) {
+	cases := []struct {
+		stored, sent []string
+		same         bool
+	}{
+		{[]string{"ſam@example.com"}, []string{"SAM@example.com"}, true},
+		{[]string{"\u212aim@example.com", "ops@example.com"}, []string{"Ops@Example.com", "kim@example.com"}, true},
+		{[]string{"i̇@example.com"}, []string{"İ@example.com"}, false},
+		{[]string{"straße@example.com"}, []string{"strasse@example.com"}, false},
+	}
+	for _, tc := range cases {
+		if got := SameSet(tc.stored, tc.sent, RecipientSetKey(ChannelEmail)); got != tc.same {
+			t.Errorf("stored %q, sent %q: same = %v, want %v", tc.stored, tc.sent, got, tc.same)
+		}
+		stored := CreateNotificationPolicyRequest{Name: "x", Channel: ChannelEmail, Recipients: tc.stored}
+		sent := CreateNotificationPolicyRequest{Name: "x", Channel: ChannelEmail, Recipients: tc.sent}
+		if got := createFingerprint(stored) == createFingerprint(sent); got != tc.same {
+			t.Errorf("stored %q, sent %q: same fingerprint = %v, want %v", tc.stored, tc.sent, got, tc.same)
+		}
+	}
+}

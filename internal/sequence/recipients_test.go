@@ -34,26 +34,36 @@ func TestRecipientKey(t *testing.T) {
 	}
 }
 
-// Ambiguous-create recovery compares recipients with the same rule (it lower-cased them before,
-// which joined "İ" with "i̇" and separated "ſ" from "s").
-func TestCreateMatchingComparesRecipientsAsSequenceDoes(t *testing.T) {
-	cases := []struct {
-		stored, sent []string
-		same         bool
-	}{
-		{[]string{"ſam@example.com"}, []string{"SAM@example.com"}, true},
-		{[]string{"\u212aim@example.com", "ops@example.com"}, []string{"Ops@Example.com", "kim@example.com"}, true},
-		{[]string{"i̇@example.com"}, []string{"İ@example.com"}, false},
-		{[]string{"straße@example.com"}, []string{"strasse@example.com"}, false},
-	}
-	for _, tc := range cases {
-		if got := SameSet(tc.stored, tc.sent, RecipientSetKey(ChannelEmail)); got != tc.same {
-			t.Errorf("stored %q, sent %q: same = %v, want %v", tc.stored, tc.sent, got, tc.same)
+func TestEmailProblem(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"ops@example.com", ""},
+		{`"first last"@example.com`, ""},
+		{"Ops <ops@example.com>", "must be a bare e-mail address"},
+		{"<ops@example.com>", "must be a bare e-mail address"},
+		{" ops@example.com", "must be a bare e-mail address"},
+		{"ops", "is not a valid e-mail address"},
+		{"a@b@example.com", "is not a valid e-mail address"},
+	} {
+		got := EmailProblem(tc.in)
+		if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
+			t.Errorf("EmailProblem(%q) = %q, want it to contain %q", tc.in, got, tc.want)
 		}
-		stored := CreateNotificationPolicyRequest{Name: "x", Channel: ChannelEmail, Recipients: tc.stored}
-		sent := CreateNotificationPolicyRequest{Name: "x", Channel: ChannelEmail, Recipients: tc.sent}
-		if got := createFingerprint(stored) == createFingerprint(sent); got != tc.same {
-			t.Errorf("stored %q, sent %q: same fingerprint = %v, want %v", tc.stored, tc.sent, got, tc.same)
+	}
+}
+
+func TestWebhookURLProblem(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"https://hooks.example.com/sequence", ""},
+		{"HTTPS://hooks.example.com/", ""},
+		{"https://hooks.example.com/a ", "leading or trailing white space"},
+		{"https://bad host/", "is not a valid URL"},
+		{"hooks.example.com/a", "is not an absolute URL"},
+		{"https://", "is not an absolute URL"},
+		{"http://hooks.example.com/", "uses http; Sequence only delivers webhooks to https URLs"},
+	} {
+		got := WebhookURLProblem(tc.in)
+		if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
+			t.Errorf("WebhookURLProblem(%q) = %q, want it to contain %q", tc.in, got, tc.want)
 		}
 	}
 }
