@@ -144,17 +144,9 @@ func (c policyChanges) describe() string {
 // Sequence does on channel), so that finishing an update from a policy read back mid-way never
 // removes an element the plan did not remove.
 func (c policyChanges) removingOnly(planned policyChanges, channel string) policyChanges {
-	c.recipients.remove = keepRemovals(c.recipients.remove, planned.recipients.remove, sequence.RecipientSetKey(channel))
-	c.types.remove = keepRemovals(c.types.remove, planned.types.remove, sequence.NotificationTypeKey)
+	c.recipients.remove = sequence.SetIntersection(c.recipients.remove, planned.recipients.remove, sequence.RecipientSetKey(channel))
+	c.types.remove = sequence.SetIntersection(c.types.remove, planned.types.remove, sequence.NotificationTypeKey)
 	return c
-}
-
-func keepRemovals(remove, planned []string, key func(string) string) []string {
-	allowed := make(map[string]bool, len(planned))
-	for _, p := range planned {
-		allowed[key(p)] = true
-	}
-	return slices.DeleteFunc(slices.Clone(remove), func(r string) bool { return !allowed[key(r)] })
 }
 
 // changesBetween returns what turns the current policy into the planned one, in place.

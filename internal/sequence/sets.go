@@ -57,6 +57,16 @@ func missingFrom(from, others []string, key func(string) string) []string {
 	return missing
 }
 
+// SetIntersection is the members of members that are, by key, also members of others, in
+// their order.
+func SetIntersection(members, others []string, key func(string) string) []string {
+	inOthers := make(map[string]bool, len(others))
+	for _, o := range others {
+		inOthers[key(o)] = true
+	}
+	return slices.DeleteFunc(slices.Clone(members), func(m string) bool { return !inOthers[key(m)] })
+}
+
 // KeepPriorSpelling replaces each member that is the same, by key, as a member of prior with
 // that prior spelling, so a difference Sequence does not see (an e-mail address's letter case)
 // is no change.

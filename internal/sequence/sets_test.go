@@ -77,3 +77,17 @@ func TestQuoteAll(t *testing.T) {
 		t.Errorf("QuoteAll(nil) = %q, want empty", got)
 	}
 }
+
+func TestSetIntersection(t *testing.T) {
+	members := []string{"z@example.com", "Ops@Example.com", "new@example.com", "ops@example.com"}
+	got := SetIntersection(members, []string{"OPS@example.com", "z@example.com"}, RecipientSetKey(ChannelEmail))
+	if want := []string{"z@example.com", "Ops@Example.com", "ops@example.com"}; !slices.Equal(got, want) {
+		t.Errorf("SetIntersection = %q, want %q (members in their order, spellings as they are)", got, want)
+	}
+	if members[2] != "new@example.com" {
+		t.Errorf("SetIntersection changed its argument: %q", members)
+	}
+	if got := SetIntersection([]string{"INVOICE_ISSUED"}, []string{"invoice_issued"}, NotificationTypeKey); len(got) != 0 {
+		t.Errorf("notification types differing in case intersect: %q", got)
+	}
+}
