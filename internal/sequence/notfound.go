@@ -34,8 +34,8 @@ type apiRootCheck struct {
 func (c *Client) send(ctx context.Context, call *apiCall) (*apiResult, error) {
 	res, err := c.do(ctx, call)
 	if res != nil && res.status == http.StatusNotFound {
-		if notSequences := c.confirmNotFound(c.logContext(ctx, call.redact), call, res); notSequences != nil {
-			return res, notSequences
+		if foreign := c.confirmNotFound(c.logContext(ctx, call.redact), call, res); foreign != nil {
+			return res, foreign
 		}
 	}
 	return res, err
