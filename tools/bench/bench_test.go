@@ -30,7 +30,7 @@ func TestClassifyNamesEveryEndpointOfTheAPI(t *testing.T) {
 	}
 }
 
-// Each update phase must make exactly the one change per policy that its minimum assumes.
+// Each update phase must make exactly the one change per policy that the phase's name promises.
 func TestEachUpdatePhaseChangesOneElementPerPolicy(t *testing.T) {
 	const n = 8
 	stages := []struct {

@@ -20,8 +20,8 @@ func (r *benchResults) writeFloorGap(w func(string, ...any)) {
 		}
 		if !wrote {
 			w("## Where the time beyond the plugin floor goes\n\n")
-			w("Per phase at N = %d, zero latency (medians). The plugin floor sends no request; the provider sends the\n", largest)
-			w("minimum, over loopback HTTP to the in-process emulator. *extra plugin CPU* is the provider processes' CPU minus\n")
+			w("Per phase at N = %d, zero latency (medians). The plugin floor sends no request; the provider sends its\n", largest)
+			w("requests over loopback HTTP to the in-process emulator. *extra plugin CPU* is the provider processes' CPU minus\n")
 			w("the floor processes'; *per request* divides it by the phase's API requests. *floor spread* is the spread of\n")
 			w("the floor's own wall time between runs (the noise a phase's ratio sits in); with a single run it is not known.\n\n")
 			wrote = true
@@ -65,12 +65,12 @@ func (r *benchResults) writeFloorGap(w func(string, ...any)) {
 	w("- plugin logs off unless a `TF_LOG*` variable is set, for the provider and the floor alike (`internal/pluginlog`):\n")
 	w("  the CLI read and dropped several TRACE lines per call (the diagnostic section below shows what they cost);\n")
 	w("- 16 idle connections per host (the CLI's parallelism is 10) and HTTP/2 where the server offers it, so API\n")
-	w("  requests reuse connections (the requests-by-endpoint table counts the TCP connections);\n")
+	w("  requests reuse connections (the tables per CLI and N count the TCP connections);\n")
 	w("- the resource's state, plan, configuration and identity converted by hand on every refresh, plan and apply\n")
 	w("  (`internal/provider/notification_policy_object.go`) instead of through the framework's reflection, which\n")
 	w("  compiles a regular expression per struct field per call; ModifyPlan and ValidateConfig read each object once;\n")
 	w("- the API client compiles its log masks once, and sets none when its logger is off.\n\n")
-	w("What remains is the work the floor does not do at all: one HTTP request and JSON response per minimum request\n")
+	w("What remains is the work the floor does not do at all: one HTTP request and JSON response per API request\n")
 	w("(`net/http`, on the same two cores as the CLI and the emulator), and the provider's own refresh and plan logic.\n")
 	w("The framework's per-call work (protocol decoding, schema plan modifiers, its own TRACE calls) is the same in\n")
 	w("both plugins. A phase whose extra wall time is within the floor's spread is within the noise of one run.\n\n")

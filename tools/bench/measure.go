@@ -284,7 +284,7 @@ func (sr *subjectRun) phase(ctx context.Context, i int) phaseRun {
 	}
 	requests := ""
 	if usesAPI {
-		requests = fmt.Sprintf("  requests %d (minimum %d)", pr.Requests.Total(), totalRequests(p.minimum(spec.N)))
+		requests = fmt.Sprintf("  requests %d", pr.Requests.Total())
 	}
 	sr.h.logf("%-16s n=%-4d %-12s %-15s run %d/%d %-17s %7.2fs%s  %s\n", spec.CLI.Label, spec.N,
 		spec.Variant.slug(), sr.subject, sr.run+1, spec.runsFor(sr.subject), p.name, wall.Seconds(), requests, status)

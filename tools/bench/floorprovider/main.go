@@ -13,27 +13,17 @@ import (
 	"log"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
-	providerschema "github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/sequencehq/terraform-provider-sequence/internal/pluginlog"
 	"github.com/sequencehq/terraform-provider-sequence/internal/pluginprofile"
+	sequenceprovider "github.com/sequencehq/terraform-provider-sequence/internal/provider"
 )
 
 func main() {
@@ -62,18 +52,9 @@ func (p *floorProvider) Metadata(_ context.Context, _ provider.MetadataRequest, 
 	resp.Version = "floor"
 }
 
-// Schema accepts the Sequence provider's configuration so the same HCL drives both; the values
-// are ignored.
-func (p *floorProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
-	resp.Schema = providerschema.Schema{
-		Attributes: map[string]providerschema.Attribute{
-			"endpoint":            providerschema.StringAttribute{Optional: true},
-			"client_id":           providerschema.StringAttribute{Optional: true},
-			"client_secret":       providerschema.StringAttribute{Optional: true, Sensitive: true},
-			"max_retries":         providerschema.Int64Attribute{Optional: true},
-			"requests_per_minute": providerschema.Int64Attribute{Optional: true},
-		},
-	}
+// Schema is the Sequence provider's, so the same HCL drives both; the values are ignored.
+func (p *floorProvider) Schema(ctx context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = sequenceprovider.ProviderSchema(ctx)
 }
 
 func (p *floorProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
@@ -106,92 +87,18 @@ func (r *floorPolicy) Metadata(_ context.Context, req resource.MetadataRequest, 
 	resp.TypeName = req.ProviderTypeName + "_notification_policy"
 }
 
-// Schema mirrors sequence_notification_policy: the same attributes, kinds, validators of the same
-// cost class and the same plan modifiers, so Terraform does the same work per instance.
-func (r *floorPolicy) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
-	resp.Schema = schema.Schema{
-		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{Computed: true, PlanModifiers: keep},
-			"name": schema.StringAttribute{
-				Required:      true,
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
-			"channel": schema.StringAttribute{
-				Required:      true,
-				Validators:    []validator.String{stringvalidator.OneOf("EMAIL", "WEBHOOK")},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
-			"recipients": schema.SetAttribute{
-				Required:    true,
-				ElementType: types.StringType,
-				Validators:  []validator.Set{setvalidator.SizeAtLeast(1)},
-			},
-			"notification_types": schema.SetAttribute{
-				Optional:    true,
-				ElementType: types.StringType,
-				Validators:  []validator.Set{setvalidator.SizeAtLeast(1)},
-			},
-			"webhook_secret": schema.StringAttribute{
-				Optional:      true,
-				Computed:      true,
-				Sensitive:     true,
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-				PlanModifiers: []planmodifier.String{secretPlanModifier{}},
-			},
-			"webhook_secret_wo": schema.StringAttribute{
-				Optional:  true,
-				WriteOnly: true,
-				Sensitive: true,
-				Validators: []validator.String{
-					stringvalidator.LengthAtLeast(1),
-					stringvalidator.ConflictsWith(path.MatchRoot("webhook_secret")),
-				},
-			},
-			"webhook_secret_wo_version": schema.Int64Attribute{
-				Optional:      true,
-				Validators:    []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("webhook_secret_wo"))},
-				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
-			},
-			"created_at":          schema.StringAttribute{Computed: true, PlanModifiers: keep},
-			"sequence_account_id": schema.StringAttribute{Computed: true, PlanModifiers: keep},
-		},
-	}
-}
-
-// secretPlanModifier keeps an existing secret and plans none for a new EMAIL policy, as the
-// Sequence provider does.
-type secretPlanModifier struct{}
-
-func (secretPlanModifier) Description(context.Context) string { return "keeps the secret in state" }
-
-func (m secretPlanModifier) MarkdownDescription(ctx context.Context) string {
-	return m.Description(ctx)
-}
-
-func (secretPlanModifier) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if !req.ConfigValue.IsNull() {
-		return
-	}
-	if !req.State.Raw.IsNull() {
-		resp.PlanValue = req.StateValue
-		return
-	}
-	var channel types.String
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("channel"), &channel)...)
-	if channel.ValueString() == "EMAIL" {
-		resp.PlanValue = types.StringNull()
-	}
+// Schema is sequence_notification_policy's own: the same attributes, validators and plan
+// modifiers, so Terraform and the framework do the same work per instance. The floor leaves out
+// only what the provider's resource adds beyond its schema (ValidateConfig, ModifyPlan) and the API.
+func (r *floorPolicy) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = sequenceprovider.NotificationPolicyResourceSchema(ctx)
 }
 
 // IdentitySchema is the provider's resource identity: the id. A CLI with identity support
 // (OpenTofu 1.12, Terraform 1.12+) stores and checks it for every instance, so the floor declares
 // it too, or it would skip CLI work the provider's schema causes.
-func (r *floorPolicy) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{
-		Attributes: map[string]identityschema.Attribute{"id": identityschema.StringAttribute{RequiredForImport: true}},
-	}
+func (r *floorPolicy) IdentitySchema(ctx context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = sequenceprovider.NotificationPolicyIdentitySchema(ctx)
 }
 
 var identityType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{"id": tftypes.String}}
