@@ -84,7 +84,12 @@ func (d *notificationPoliciesDataSource) Configure(_ context.Context, req dataso
 
 func (d *notificationPoliciesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config notificationPoliciesDataSourceModel
-	client := d.data.clientFor(ctx, req.Config.Get, &config, &resp.Diagnostics)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client, diags := d.data.apiClient()
+	resp.Diagnostics.Append(diags...)
 	if client == nil {
 		return
 	}
@@ -97,7 +102,7 @@ func (d *notificationPoliciesDataSource) Read(ctx context.Context, req datasourc
 	config.Policies = make([]notificationPolicySummaryModel, len(selected))
 	config.IDs = make([]string, len(selected))
 	for i := range selected {
-		config.Policies[i] = notificationPolicySummaryFromAPI(&selected[i])
+		config.Policies[i] = notificationPolicyFromAPI(&selected[i], nil, writeOnlySecret{}).notificationPolicySummaryModel
 		config.IDs[i] = selected[i].ID
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)

@@ -126,13 +126,17 @@ func (d *notificationPolicyDataSource) Configure(_ context.Context, req datasour
 
 func (d *notificationPolicyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config notificationPolicyModel
-	client := d.data.clientFor(ctx, req.Config.Get, &config, &resp.Diagnostics)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client, diags := d.data.apiClient()
+	resp.Diagnostics.Append(diags...)
 	if client == nil {
 		return
 	}
 
 	var policy *sequence.NotificationPolicy
-	var diags diag.Diagnostics
 	if !config.ID.IsNull() {
 		policy, diags = notificationPolicyByID(ctx, client, config.ID.ValueString())
 	} else {
@@ -144,7 +148,7 @@ func (d *notificationPolicyDataSource) Read(ctx context.Context, req datasource.
 	}
 
 	// No prior: a data source has nothing to keep, so webhook_secret is whatever this read returned.
-	state := notificationPolicyModelFromAPI(policy, nil)
+	state := notificationPolicyFromAPI(policy, nil, writeOnlySecret{}).notificationPolicyModel
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

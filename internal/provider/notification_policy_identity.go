@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -54,12 +55,17 @@ func setNotificationPolicyIdentity(ctx context.Context, identity *tfsdk.Resource
 		diags.AddError("Cannot record the notification policy's identity", "This is a bug in the provider: "+err.Error())
 		return diags
 	}
-	identity.Raw = tftypes.NewValue(notificationPolicyIdentityType, map[string]tftypes.Value{"id": raw})
+	identity.Raw = tftypes.NewValue(notificationPolicyIdentityType(), map[string]tftypes.Value{"id": raw})
 	return nil
 }
 
-// notificationPolicyIdentityType is the identity schema's type.
-var notificationPolicyIdentityType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{"id": tftypes.String}}
+// notificationPolicyIdentityType is the identity schema's type, derived from IdentitySchema once.
+var notificationPolicyIdentityType = sync.OnceValue(func() tftypes.Type {
+	ctx := context.Background()
+	var resp resource.IdentitySchemaResponse
+	(&notificationPolicyResource{}).IdentitySchema(ctx, resource.IdentitySchemaRequest{}, &resp)
+	return resp.IdentitySchema.Type().TerraformType(ctx)
+})
 
 // notificationPolicyIDFromIdentity reads the id from an import by identity. An empty one is refused
 // before any request: it would name no policy (GET /notifications/policies/ is no route of the API).

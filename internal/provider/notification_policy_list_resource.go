@@ -95,7 +95,7 @@ func (l *notificationPolicyListResource) List(ctx context.Context, req list.List
 			result.Diagnostics.Append(setNotificationPolicyIdentity(ctx, result.Identity, types.StringValue(p.ID))...)
 			if req.IncludeResource {
 				// As in the data sources' lists, no secret: listing never puts one in state.
-				m := notificationPolicyResourceModelFromAPI(p, nil, false)
+				m := notificationPolicyFromAPI(p, nil, writeOnlySecret{})
 				m.WebhookSecret = types.StringNull()
 				result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
 			}

@@ -29,58 +29,6 @@ type notificationPolicyModel struct {
 	WebhookSecret types.String `tfsdk:"webhook_secret"`
 }
 
-// notificationPolicyModelFromAPI is the one mapping from an API policy to the Terraform model,
-// used by Create, Read, Update, import and the data sources.
-//
-// prior is what Terraform already holds for this policy (the plan during Create/Update, the state
-// during Read), or nil when there is none (data sources). From it the mapping keeps:
-//   - the spelling of e-mail recipients that the API returns in a different letter case, since
-//     Sequence compares addresses case-insensitively and a case-only difference is not a change;
-//   - the webhook secret: it cannot change without re-creating the policy, and the API may omit
-//     or mask it on reads, so the value learned at creation stays authoritative.
-func notificationPolicyModelFromAPI(p *sequence.NotificationPolicy, prior *notificationPolicyModel) notificationPolicyModel {
-	var priorRecipients []string
-	priorSecret := types.StringNull()
-	if prior != nil {
-		priorRecipients = knownStrings(prior.Recipients)
-		priorSecret = prior.WebhookSecret
-	}
-
-	recipients := p.Recipients
-	if p.Channel == sequence.ChannelEmail {
-		recipients = keepPriorSpelling(recipients, priorRecipients)
-	}
-
-	m := notificationPolicyModel{
-		notificationPolicySummaryModel: notificationPolicySummaryModel{
-			ID:                types.StringValue(p.ID),
-			Name:              types.StringValue(p.Name),
-			Channel:           types.StringValue(p.Channel),
-			Recipients:        stringSet(recipients),
-			NotificationTypes: types.SetNull(types.StringType),
-			CreatedAt:         types.StringValue(p.CreatedAt),
-			SequenceAccountID: types.StringValue(p.SequenceAccountID),
-		},
-		WebhookSecret: types.StringNull(),
-	}
-	// An empty list means the same as an absent one: the policy matches all types.
-	if len(p.NotificationTypes) > 0 {
-		m.NotificationTypes = stringSet(p.NotificationTypes)
-	}
-	switch {
-	case !priorSecret.IsNull() && !priorSecret.IsUnknown() && priorSecret.ValueString() != "":
-		m.WebhookSecret = priorSecret
-	case p.WebhookSecret != "": // the client decodes a masked secret as absent
-		m.WebhookSecret = types.StringValue(p.WebhookSecret)
-	}
-	return m
-}
-
-// notificationPolicySummaryFromAPI goes through the one API-to-model mapping and drops the secret.
-func notificationPolicySummaryFromAPI(p *sequence.NotificationPolicy) notificationPolicySummaryModel {
-	return notificationPolicyModelFromAPI(p, nil).notificationPolicySummaryModel
-}
-
 // notificationPolicyResourceModel is the sequence_notification_policy resource: the shared
 // attributes plus the write-only secret input, which only a managed resource can have.
 type notificationPolicyResourceModel struct {
@@ -89,24 +37,61 @@ type notificationPolicyResourceModel struct {
 	WebhookSecretWOVersion types.Int64  `tfsdk:"webhook_secret_wo_version"`
 }
 
-// notificationPolicyResourceModelFromAPI maps an API policy to the resource through
-// notificationPolicyModelFromAPI. The write-only attribute is always null (Terraform never stores
-// it) and the version is the one Terraform already holds. When the secret was set through
-// webhook_secret_wo, webhook_secret stays null even if the API echoes the secret back: keeping it
-// out of state is the point of the write-only input.
-func notificationPolicyResourceModelFromAPI(p *sequence.NotificationPolicy, prior *notificationPolicyResourceModel, writeOnlySecret bool) notificationPolicyResourceModel {
-	m := notificationPolicyResourceModel{
-		WebhookSecretWO:        types.StringNull(),
-		WebhookSecretWOVersion: types.Int64Null(),
-	}
-	var priorShared *notificationPolicyModel
+// notificationPolicyFromAPI is the one mapping from an API policy to the Terraform model, used by
+// Create, Read, Update, import, the list resource and the data sources. Each object takes its
+// part: the resource all of it, the sequence_notification_policy data source its
+// notificationPolicyModel, the listings its notificationPolicySummaryModel (without the secret).
+//
+// prior is what Terraform already holds for this policy (the plan during Create/Update, the state
+// during Read), or nil when there is none (data sources, listings). From it the mapping keeps:
+//   - the spelling of e-mail recipients that the API returns in a different letter case, since
+//     Sequence compares addresses case-insensitively and a case-only difference is not a change;
+//   - the webhook secret: it cannot change without re-creating the policy, and the API may omit
+//     or mask it on reads, so the value learned at creation stays authoritative;
+//   - webhook_secret_wo_version, which only Terraform knows.
+//
+// webhook_secret_wo is always null (Terraform never stores it). When secret says the secret was set
+// through webhook_secret_wo, webhook_secret stays null even if the API echoes the secret back:
+// keeping it out of state is the point of the write-only input.
+func notificationPolicyFromAPI(p *sequence.NotificationPolicy, prior *notificationPolicyResourceModel, secret writeOnlySecret) notificationPolicyResourceModel {
+	var priorRecipients []string
+	priorSecret, priorVersion := types.StringNull(), types.Int64Null()
 	if prior != nil {
-		priorShared = &prior.notificationPolicyModel
-		m.WebhookSecretWOVersion = prior.WebhookSecretWOVersion
+		priorRecipients = knownStrings(prior.Recipients)
+		priorSecret, priorVersion = prior.WebhookSecret, prior.WebhookSecretWOVersion
 	}
-	m.notificationPolicyModel = notificationPolicyModelFromAPI(p, priorShared)
-	if writeOnlySecret {
-		m.WebhookSecret = types.StringNull()
+
+	recipients := p.Recipients
+	if p.Channel == sequence.ChannelEmail {
+		recipients = keepPriorSpelling(recipients, priorRecipients)
+	}
+
+	m := notificationPolicyResourceModel{
+		notificationPolicyModel: notificationPolicyModel{
+			notificationPolicySummaryModel: notificationPolicySummaryModel{
+				ID:                types.StringValue(p.ID),
+				Name:              types.StringValue(p.Name),
+				Channel:           types.StringValue(p.Channel),
+				Recipients:        stringSet(recipients),
+				NotificationTypes: types.SetNull(types.StringType),
+				CreatedAt:         types.StringValue(p.CreatedAt),
+				SequenceAccountID: types.StringValue(p.SequenceAccountID),
+			},
+			WebhookSecret: types.StringNull(),
+		},
+		WebhookSecretWO:        types.StringNull(),
+		WebhookSecretWOVersion: priorVersion,
+	}
+	// An empty list means the same as an absent one: the policy matches all types.
+	if len(p.NotificationTypes) > 0 {
+		m.NotificationTypes = stringSet(p.NotificationTypes)
+	}
+	switch {
+	case secret.keptOutOfState():
+	case !priorSecret.IsNull() && !priorSecret.IsUnknown() && priorSecret.ValueString() != "":
+		m.WebhookSecret = priorSecret
+	case p.WebhookSecret != "": // the client decodes a masked secret as absent
+		m.WebhookSecret = types.StringValue(p.WebhookSecret)
 	}
 	return m
 }
@@ -116,8 +101,8 @@ func notificationPolicyResourceModelFromAPI(p *sequence.NotificationPolicy, prio
 // taken from p, the API's answer. Whatever else Sequence reports differently (a recipient added in
 // the dashboard meanwhile, a secret the plan keeps null) is not a result of this write and shows up
 // as drift on the next refresh, rather than as an inconsistent result.
-func stateAfterWrite(p *sequence.NotificationPolicy, plan notificationPolicyResourceModel, writeOnlySecret bool) notificationPolicyResourceModel {
-	api := notificationPolicyResourceModelFromAPI(p, &plan, writeOnlySecret)
+func stateAfterWrite(p *sequence.NotificationPolicy, plan notificationPolicyResourceModel, secret writeOnlySecret) notificationPolicyResourceModel {
+	api := notificationPolicyFromAPI(p, &plan, secret)
 	state := plan
 	state.ID = knownOr(plan.ID, api.ID)
 	state.Name = knownOr(plan.Name, api.Name)

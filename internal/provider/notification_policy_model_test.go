@@ -27,7 +27,7 @@ func apiPolicy(change func(*sequence.NotificationPolicy)) *sequence.Notification
 
 func TestNotificationPolicyModelFromAPI(t *testing.T) {
 	t.Run("copies every field", func(t *testing.T) {
-		m := notificationPolicyModelFromAPI(apiPolicy(func(p *sequence.NotificationPolicy) {
+		m := policyModelFromAPI(apiPolicy(func(p *sequence.NotificationPolicy) {
 			p.NotificationTypes = []string{"INVOICE_ISSUED"}
 			p.WebhookSecret = "whsec_generated"
 		}), nil)
@@ -50,7 +50,7 @@ func TestNotificationPolicyModelFromAPI(t *testing.T) {
 
 	t.Run("absent or empty notification types mean all types (null)", func(t *testing.T) {
 		for _, typesFromAPI := range [][]string{nil, {}} {
-			m := notificationPolicyModelFromAPI(apiPolicy(func(p *sequence.NotificationPolicy) { p.NotificationTypes = typesFromAPI }), nil)
+			m := policyModelFromAPI(apiPolicy(func(p *sequence.NotificationPolicy) { p.NotificationTypes = typesFromAPI }), nil)
 			if !m.NotificationTypes.IsNull() {
 				t.Errorf("types %q mapped to %v, want null", typesFromAPI, m.NotificationTypes)
 			}
@@ -58,7 +58,7 @@ func TestNotificationPolicyModelFromAPI(t *testing.T) {
 	})
 
 	t.Run("types unknown to the provider are kept", func(t *testing.T) {
-		m := notificationPolicyModelFromAPI(apiPolicy(func(p *sequence.NotificationPolicy) {
+		m := policyModelFromAPI(apiPolicy(func(p *sequence.NotificationPolicy) {
 			p.NotificationTypes = []string{"BRAND_NEW_TYPE", "INVOICE_ISSUED"}
 		}), nil)
 		if got := knownStrings(m.NotificationTypes); !slices.Equal(got, []string{"BRAND_NEW_TYPE", "INVOICE_ISSUED"}) {
@@ -67,7 +67,7 @@ func TestNotificationPolicyModelFromAPI(t *testing.T) {
 	})
 
 	t.Run("exact duplicate recipients collapse", func(t *testing.T) {
-		m := notificationPolicyModelFromAPI(apiPolicy(func(p *sequence.NotificationPolicy) {
+		m := policyModelFromAPI(apiPolicy(func(p *sequence.NotificationPolicy) {
 			p.Recipients = []string{"https://hooks.example.com/a", "https://hooks.example.com/a"}
 		}), nil)
 		if n := len(m.Recipients.Elements()); n != 1 {
@@ -77,7 +77,7 @@ func TestNotificationPolicyModelFromAPI(t *testing.T) {
 
 	t.Run("e-mails keep the prior spelling when only the case differs", func(t *testing.T) {
 		prior := notificationPolicyModel{notificationPolicySummaryModel: notificationPolicySummaryModel{Recipients: stringSet([]string{"Alice@Example.com", "bob@example.com"})}}
-		m := notificationPolicyModelFromAPI(apiPolicy(func(p *sequence.NotificationPolicy) {
+		m := policyModelFromAPI(apiPolicy(func(p *sequence.NotificationPolicy) {
 			p.Channel = sequence.ChannelEmail
 			p.Recipients = []string{"alice@example.com", "BOB@EXAMPLE.COM", "new@example.com"}
 		}), &prior)
@@ -89,7 +89,7 @@ func TestNotificationPolicyModelFromAPI(t *testing.T) {
 
 	t.Run("webhook URLs are never respelled", func(t *testing.T) {
 		prior := notificationPolicyModel{notificationPolicySummaryModel: notificationPolicySummaryModel{Recipients: stringSet([]string{"https://hooks.example.com/A"})}}
-		m := notificationPolicyModelFromAPI(apiPolicy(func(p *sequence.NotificationPolicy) {
+		m := policyModelFromAPI(apiPolicy(func(p *sequence.NotificationPolicy) {
 			p.Recipients = []string{"https://hooks.example.com/a"}
 		}), &prior)
 		if got := knownStrings(m.Recipients); !slices.Equal(got, []string{"https://hooks.example.com/a"}) {
@@ -113,7 +113,7 @@ func TestNotificationPolicyModelFromAPI(t *testing.T) {
 	for _, tc := range secretCases {
 		t.Run(tc.name, func(t *testing.T) {
 			prior := notificationPolicyModel{WebhookSecret: tc.prior}
-			m := notificationPolicyModelFromAPI(apiPolicy(func(p *sequence.NotificationPolicy) { p.WebhookSecret = tc.fromAPI }), &prior)
+			m := policyModelFromAPI(apiPolicy(func(p *sequence.NotificationPolicy) { p.WebhookSecret = tc.fromAPI }), &prior)
 			if !m.WebhookSecret.Equal(tc.want) {
 				// Test values are not real secrets, so printing them is harmless.
 				t.Errorf("webhook_secret = %v, want %v", m.WebhookSecret, tc.want)
@@ -154,6 +154,15 @@ func TestCreateRequestFromModel(t *testing.T) {
 	})
 }
 
+// policyModelFromAPI is the data source's part of the mapping, with prior as the shared model the
+// resource embeds.
+func policyModelFromAPI(p *sequence.NotificationPolicy, prior *notificationPolicyModel) notificationPolicyModel {
+	if prior == nil {
+		return notificationPolicyFromAPI(p, nil, writeOnlySecret{}).notificationPolicyModel
+	}
+	return notificationPolicyFromAPI(p, &notificationPolicyResourceModel{notificationPolicyModel: *prior}, writeOnlySecret{}).notificationPolicyModel
+}
+
 func modelsEqual(a, b notificationPolicyModel) bool {
 	return a.ID.Equal(b.ID) && a.Name.Equal(b.Name) && a.Channel.Equal(b.Channel) && a.Recipients.Equal(b.Recipients) &&
 		a.NotificationTypes.Equal(b.NotificationTypes) && a.WebhookSecret.Equal(b.WebhookSecret) &&
@@ -168,7 +177,7 @@ func TestNotificationPolicyResourceModelFromAPI(t *testing.T) {
 		WebhookSecretWOVersion:  types.Int64Value(3),
 	}
 
-	writeOnly := notificationPolicyResourceModelFromAPI(echoed, &prior, true)
+	writeOnly := notificationPolicyFromAPI(echoed, &prior, writeOnlySecret{fingerprint: &writeOnlySecretFingerprint{}})
 	if !writeOnly.WebhookSecret.IsNull() {
 		t.Error("with the write-only input, the secret the API echoes reached the model")
 	}
@@ -176,7 +185,7 @@ func TestNotificationPolicyResourceModelFromAPI(t *testing.T) {
 		t.Errorf("write-only attributes = %v, %v; want null and the prior version 3", writeOnly.WebhookSecretWO, writeOnly.WebhookSecretWOVersion)
 	}
 
-	plaintext := notificationPolicyResourceModelFromAPI(echoed, nil, false)
+	plaintext := notificationPolicyFromAPI(echoed, nil, writeOnlySecret{})
 	if plaintext.WebhookSecret.ValueString() != "echoed-by-the-api" {
 		t.Error("without the write-only input, the secret the API returns was not kept")
 	}
@@ -209,7 +218,7 @@ func TestStateAfterWrite(t *testing.T) {
 		WebhookSecretWOVersion: types.Int64Value(2),
 	}
 
-	state := stateAfterWrite(answer, plan, false)
+	state := stateAfterWrite(answer, plan, writeOnlySecret{})
 	want := plan
 	want.ID = types.StringValue(answer.ID)
 	want.CreatedAt = types.StringValue(answer.CreatedAt)
@@ -236,10 +245,10 @@ func TestStateAfterWrite(t *testing.T) {
 	}
 
 	plan.WebhookSecret = types.StringUnknown()
-	if got := stateAfterWrite(answer, plan, false).WebhookSecret; !got.Equal(types.StringValue(answer.WebhookSecret)) {
+	if got := stateAfterWrite(answer, plan, writeOnlySecret{}).WebhookSecret; !got.Equal(types.StringValue(answer.WebhookSecret)) {
 		t.Error("a secret planned unknown (generated) was not taken from the API")
 	}
-	if got := stateAfterWrite(answer, plan, true).WebhookSecret; !got.IsNull() {
+	if got := stateAfterWrite(answer, plan, writeOnlySecret{configured: types.StringValue("configured")}).WebhookSecret; !got.IsNull() {
 		t.Error("a secret planned unknown with the write-only input in use reached state")
 	}
 }

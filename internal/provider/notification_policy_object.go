@@ -3,9 +3,11 @@ package provider
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -20,28 +22,23 @@ import (
 // framework's own attribute types (ObjectType.ValueFromTerraform, ObjectValue), so it checks types
 // as Set does; TestPolicyObjectMatchesFrameworkReflection holds it to Get and Set's results.
 
-// notificationPolicyResourceAttrTypes is the resource schema's object type, attribute by
-// attribute (TestPolicyObjectTypeIsTheSchemas compares it with the schema).
-var notificationPolicyResourceAttrTypes = map[string]attr.Type{
-	"id":                        types.StringType,
-	"name":                      types.StringType,
-	"channel":                   types.StringType,
-	"recipients":                types.SetType{ElemType: types.StringType},
-	"notification_types":        types.SetType{ElemType: types.StringType},
-	"webhook_secret":            types.StringType,
-	"webhook_secret_wo":         types.StringType,
-	"webhook_secret_wo_version": types.Int64Type,
-	"created_at":                types.StringType,
-	"sequence_account_id":       types.StringType,
-}
-
-var notificationPolicyResourceObjectType = types.ObjectType{AttrTypes: notificationPolicyResourceAttrTypes}
+// notificationPolicyResourceObjectType is the resource schema's object type, derived from Schema
+// once, so the conversion cannot drift from the schema.
+var notificationPolicyResourceObjectType = sync.OnceValue(func() types.ObjectType {
+	var resp resource.SchemaResponse
+	(&notificationPolicyResource{}).Schema(context.Background(), resource.SchemaRequest{}, &resp)
+	attrTypes := make(map[string]attr.Type, len(resp.Schema.Attributes))
+	for name, a := range resp.Schema.Attributes {
+		attrTypes[name] = a.GetType() // as Schema.Type() builds it, without a type assertion
+	}
+	return types.ObjectType{AttrTypes: attrTypes}
+})
 
 // policyFromTerraform reads a resource object (the Raw of a state, plan or configuration).
 func policyFromTerraform(ctx context.Context, raw tftypes.Value) (notificationPolicyResourceModel, diag.Diagnostics) {
 	var m notificationPolicyResourceModel
 	var diags diag.Diagnostics
-	value, err := notificationPolicyResourceObjectType.ValueFromTerraform(ctx, raw)
+	value, err := notificationPolicyResourceObjectType().ValueFromTerraform(ctx, raw)
 	if err != nil {
 		diags.AddError("Cannot read notification policy data",
 			fmt.Sprintf("Terraform sent data that does not match the resource's schema. This is a bug in the provider: %s", err))
@@ -69,7 +66,7 @@ func policyFromTerraform(ctx context.Context, raw tftypes.Value) (notificationPo
 
 // terraformValue is m as the resource object, for a state's or plan's Raw.
 func (m notificationPolicyResourceModel) terraformValue(ctx context.Context) (tftypes.Value, diag.Diagnostics) {
-	object, diags := types.ObjectValue(notificationPolicyResourceAttrTypes, map[string]attr.Value{
+	object, diags := types.ObjectValue(notificationPolicyResourceObjectType().AttrTypes, map[string]attr.Value{
 		"id":                        m.ID,
 		"name":                      m.Name,
 		"channel":                   m.Channel,

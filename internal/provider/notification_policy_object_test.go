@@ -27,17 +27,6 @@ func policyResourceSchemas(t *testing.T) (fwresource.SchemaResponse, fwresource.
 	return schemaResp, identityResp
 }
 
-func TestPolicyObjectTypeIsTheSchemas(t *testing.T) {
-	ctx := context.Background()
-	schemaResp, identityResp := policyResourceSchemas(t)
-	if want, got := schemaResp.Schema.Type().TerraformType(ctx), notificationPolicyResourceObjectType.TerraformType(ctx); !want.Equal(got) {
-		t.Errorf("resource object type\n got %s\nwant %s (the schema's)", got, want)
-	}
-	if want := identityResp.IdentitySchema.Type().TerraformType(ctx); !want.Equal(notificationPolicyIdentityType) {
-		t.Errorf("identity type\n got %s\nwant %s (the schema's)", notificationPolicyIdentityType, want)
-	}
-}
-
 // randomString is null, unknown or one of a few values, the empty string included.
 func randomString(r *rand.Rand) types.String {
 	switch r.IntN(5) {
@@ -166,7 +155,7 @@ func policyModelsEqual(a, b notificationPolicyResourceModel) bool {
 func TestPolicyObjectRefusesWhatIsNotThePolicy(t *testing.T) {
 	ctx := context.Background()
 	schemaResp, _ := policyResourceSchemas(t)
-	objectType := notificationPolicyResourceObjectType.TerraformType(ctx)
+	objectType := notificationPolicyResourceObjectType().TerraformType(ctx)
 	for name, raw := range map[string]tftypes.Value{
 		"null object":    tftypes.NewValue(objectType, nil),
 		"unknown object": tftypes.NewValue(objectType, tftypes.UnknownValue),

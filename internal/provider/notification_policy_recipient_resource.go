@@ -106,7 +106,12 @@ func (r *notificationPolicyRecipientResource) Configure(_ context.Context, req r
 
 func (r *notificationPolicyRecipientResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan notificationPolicyRecipientModel
-	client := r.data.clientFor(ctx, req.Plan.Get, &plan, &resp.Diagnostics)
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client, diags := r.data.apiClient()
+	resp.Diagnostics.Append(diags...)
 	if client == nil {
 		return
 	}
@@ -203,7 +208,12 @@ func explainAddRecipientFailure(ctx context.Context, client *sequence.Client, po
 
 func (r *notificationPolicyRecipientResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state notificationPolicyRecipientModel
-	client := r.data.clientFor(ctx, req.State.Get, &state, &resp.Diagnostics)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client, diags := r.data.apiClient()
+	resp.Diagnostics.Append(diags...)
 	if client == nil {
 		return
 	}
@@ -272,7 +282,12 @@ func (r *notificationPolicyRecipientResource) Update(ctx context.Context, req re
 
 func (r *notificationPolicyRecipientResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state notificationPolicyRecipientModel
-	client := r.data.clientFor(ctx, req.State.Get, &state, &resp.Diagnostics)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client, diags := r.data.apiClient()
+	resp.Diagnostics.Append(diags...)
 	if client == nil {
 		return
 	}

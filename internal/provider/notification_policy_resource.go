@@ -8,7 +8,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -169,23 +168,23 @@ func (r *notificationPolicyResource) Configure(_ context.Context, req resource.C
 }
 
 func (r *notificationPolicyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var writeOnlySecret types.String
+	var secret writeOnlySecret // a new policy has no fingerprint yet
 	plan, diags := getPolicyPlan(ctx, req.Plan)
 	resp.Diagnostics.Append(diags...)
 	// The plan holds write-only attributes as null; only the configuration has the value.
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("webhook_secret_wo"), &writeOnlySecret)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("webhook_secret_wo"), &secret.configured)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client := r.data.clientOrError(&resp.Diagnostics)
+	client, diags := r.data.apiClient()
+	resp.Diagnostics.Append(diags...)
 	if client == nil {
 		return
 	}
 
 	request := createRequestFromModel(plan.notificationPolicyModel)
-	writeOnly := !writeOnlySecret.IsNull()
-	if writeOnly {
-		request.WebhookSecret = writeOnlySecret.ValueString()
+	if secret.keptOutOfState() {
+		request.WebhookSecret = secret.configured.ValueString()
 	}
 	created, err := client.CreateNotificationPolicy(ctx, request)
 	if sequence.PolicyMayExist(err) {
@@ -202,20 +201,26 @@ func (r *notificationPolicyResource) Create(ctx context.Context, req resource.Cr
 		resp.Diagnostics.AddError("Cannot create notification policy", createErrorDetail(err))
 		return
 	}
-	tflog.Debug(ctx, "created notification policy", map[string]any{"id": created.ID, "write_only_secret": writeOnly})
+	tflog.Debug(ctx, "created notification policy", map[string]any{"id": created.ID, "write_only_secret": secret.keptOutOfState()})
 
-	state := stateAfterWrite(created, plan, writeOnly)
+	state := stateAfterWrite(created, plan, secret)
 	resp.Diagnostics.Append(setPolicyState(ctx, &resp.State, state)...)
 	resp.Diagnostics.Append(setNotificationPolicyIdentity(ctx, resp.Identity, state.ID)...)
-	if writeOnly {
-		resp.Diagnostics.Append(storeWriteOnlySecretFingerprint(ctx, resp.Private, writeOnlySecret.ValueString())...)
+	if secret.needsFingerprint() {
+		resp.Diagnostics.Append(storeWriteOnlySecretFingerprint(ctx, resp.Private, secret.configured.ValueString())...)
 	}
 }
 
 func (r *notificationPolicyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	prior, diags := getPolicyState(ctx, req.State)
 	resp.Diagnostics.Append(diags...)
-	fingerprint, client := r.fingerprintAndClient(ctx, req.Private, &resp.Diagnostics)
+	secret, diags := writeOnlySecretFrom(ctx, req.Private, types.StringNull())
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client, diags := r.data.apiClient()
+	resp.Diagnostics.Append(diags...)
 	if client == nil {
 		return
 	}
@@ -244,36 +249,30 @@ func (r *notificationPolicyResource) Read(ctx context.Context, req resource.Read
 		return
 	}
 
-	state := notificationPolicyResourceModelFromAPI(policy, &prior, fingerprint != nil)
+	state := notificationPolicyFromAPI(policy, &prior, secret)
 	resp.Diagnostics.Append(setPolicyState(ctx, &resp.State, state)...)
 	if len(importing) > 0 {
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, nil)...) // imported: later reads are refreshes
 	}
 }
 
-// fingerprintAndClient opens Read and Update once their models are read: the write-only secret's
-// fingerprint from private state (nil when the secret is not write-only), then the API client.
-// client is nil when either failed, with the reason in diags.
-func (r *notificationPolicyResource) fingerprintAndClient(ctx context.Context, private privateStateReader, diags *diag.Diagnostics) (*writeOnlySecretFingerprint, *sequence.Client) {
-	fingerprint, fingerprintDiags := writeOnlySecretFingerprintFrom(ctx, private)
-	diags.Append(fingerprintDiags...)
-	if diags.HasError() {
-		return nil, nil
-	}
-	return fingerprint, r.data.clientOrError(diags)
-}
-
 // Update changes recipients and notification types in place, in two waves of concurrent requests
 // (see updateWaves): the additions, one request per collection, then the removals, one request
 // per member as the API requires.
 func (r *notificationPolicyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var writeOnlySecret types.String
+	var configuredSecret types.String
 	plan, diags := getPolicyPlan(ctx, req.Plan)
 	resp.Diagnostics.Append(diags...)
 	prior, diags := getPolicyState(ctx, req.State)
 	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("webhook_secret_wo"), &writeOnlySecret)...)
-	fingerprint, client := r.fingerprintAndClient(ctx, req.Private, &resp.Diagnostics)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("webhook_secret_wo"), &configuredSecret)...)
+	secret, diags := writeOnlySecretFrom(ctx, req.Private, configuredSecret)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client, diags := r.data.apiClient()
+	resp.Diagnostics.Append(diags...)
 	if client == nil {
 		return
 	}
@@ -282,7 +281,7 @@ func (r *notificationPolicyResource) Update(ctx context.Context, req resource.Up
 
 	// ModifyPlan cannot compare a value unknown at plan time; one that turns out different from
 	// the policy's secret needs the replacement the next plan will show.
-	if !writeOnlySecret.IsNull() && writeOnlySecretDiffers(writeOnlySecret.ValueString(), fingerprint, prior.WebhookSecret) {
+	if secret.differsFrom(prior.WebhookSecret) {
 		resp.Diagnostics.AddAttributeError(path.Root("webhook_secret_wo"), "webhook_secret_wo differs from the policy's secret",
 			"webhook_secret_wo was not known when the plan was made, and its value is not the secret this policy has. "+
 				"Sequence cannot change a secret, so the policy must be replaced: nothing was changed; run plan and apply "+
@@ -290,19 +289,18 @@ func (r *notificationPolicyResource) Update(ctx context.Context, req resource.Up
 		return
 	}
 
-	writeOnly := fingerprint != nil || !writeOnlySecret.IsNull()
-	if fingerprint == nil && !writeOnlySecret.IsNull() {
+	if secret.needsFingerprint() {
 		// webhook_secret_wo set to the secret the policy already has (ModifyPlan planned a
 		// replacement for any other value): from now on the secret lives outside state.
-		resp.Diagnostics.Append(storeWriteOnlySecretFingerprint(ctx, resp.Private, writeOnlySecret.ValueString())...)
+		resp.Diagnostics.Append(storeWriteOnlySecretFingerprint(ctx, resp.Private, secret.configured.ValueString())...)
 	}
 
 	// State is the plan (see stateAfterWrite); without any request (e.g. only the write-only
 	// secret's version changed) there is nothing to take from the API.
 	state := plan
-	outcome, widened := applyChanges(ctx, client, prior.ID.ValueString(), prior, plan, writeOnly)
+	outcome, widened := applyChanges(ctx, client, prior.ID.ValueString(), prior, plan, secret)
 	known := prior
-	if confirmed, ok := outcome.closestToPlan(plan, writeOnly); ok {
+	if confirmed, ok := outcome.closestToPlan(plan, secret); ok {
 		known = confirmed
 	}
 	if len(outcome.interrupted) > 0 {
@@ -314,13 +312,14 @@ func (r *notificationPolicyResource) Update(ctx context.Context, req resource.Up
 		return
 	}
 	if len(outcome.failures) > 0 {
-		what, cause := outcome.failedStep()
-		recordFailedUpdate(ctx, client, known, plan, writeOnly, what, cause, resp)
+		state, diags := recordFailedUpdate(ctx, client, known, plan, secret, outcome)
+		resp.Diagnostics.Append(setPolicyState(ctx, &resp.State, state)...)
+		resp.Diagnostics.Append(diags...)
 		return
 	}
 	if n := len(outcome.responses); n > 0 {
 		// Only what the plan left unknown comes from the answer, so any answer will do.
-		state = stateAfterWrite(outcome.responses[n-1], plan, writeOnly)
+		state = stateAfterWrite(outcome.responses[n-1], plan, secret)
 	}
 	resp.Diagnostics.Append(setPolicyState(ctx, &resp.State, state)...)
 	if widened {
@@ -333,7 +332,11 @@ func (r *notificationPolicyResource) Update(ctx context.Context, req resource.Up
 func (r *notificationPolicyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	prior, diags := getPolicyState(ctx, req.State)
 	resp.Diagnostics.Append(diags...)
-	client := r.data.clientOrError(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client, diags := r.data.apiClient()
+	resp.Diagnostics.Append(diags...)
 	if client == nil {
 		return
 	}

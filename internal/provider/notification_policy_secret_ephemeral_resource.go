@@ -71,7 +71,12 @@ func (e *notificationPolicySecretEphemeralResource) Configure(_ context.Context,
 
 func (e *notificationPolicySecretEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
 	var config notificationPolicySecretModel
-	client := e.data.clientFor(ctx, req.Config.Get, &config, &resp.Diagnostics)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client, diags := e.data.apiClient()
+	resp.Diagnostics.Append(diags...)
 	if client == nil {
 		return
 	}

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/sequencehq/terraform-provider-sequence/internal/sequence"
@@ -185,10 +185,10 @@ func (o wavesOutcome) failedStep() (what string, cause error) {
 // succeeded. Requests of one wave complete in any order, so the last response to arrive need not
 // be the last the server processed; the one closest to the plan is (each response shows the
 // policy after its own request, so the server's last one carries every change made before it).
-func (o wavesOutcome) closestToPlan(plan notificationPolicyResourceModel, writeOnlySecret bool) (best notificationPolicyResourceModel, ok bool) {
+func (o wavesOutcome) closestToPlan(plan notificationPolicyResourceModel, secret writeOnlySecret) (best notificationPolicyResourceModel, ok bool) {
 	bestLeft := -1
 	for _, p := range o.responses {
-		m := notificationPolicyResourceModelFromAPI(p, &plan, writeOnlySecret)
+		m := notificationPolicyFromAPI(p, &plan, secret)
 		left := changesBetween(m.notificationPolicyModel, plan.notificationPolicyModel).count()
 		if bestLeft < 0 || left < bestLeft {
 			best, bestLeft = m, left
@@ -197,50 +197,50 @@ func (o wavesOutcome) closestToPlan(plan notificationPolicyResourceModel, writeO
 	return best, bestLeft >= 0
 }
 
-// recordFailedUpdate runs after a request of an update failed: it reads the policy back so state
-// records what really happened, and says which changes are left for the next apply. If the read
-// shows every change made after all (e.g. a retried removal that had already succeeded), the
-// update counts as done. known is the policy as last confirmed (the prior state, or the response
-// of a successful request closest to the plan).
+// recordFailedUpdate runs after a request of an update failed (outcome has failures): it reads the
+// policy back so state records what really happened, and says which changes are left for the next
+// apply. If the read shows every change made after all (e.g. a retried removal that had already
+// succeeded), the update counts as done. known is the policy as last confirmed (the prior state,
+// or the response of a successful request closest to the plan). It returns the state to record
+// and the diagnostics to report.
 func recordFailedUpdate(ctx context.Context, client *sequence.Client, known, plan notificationPolicyResourceModel,
-	writeOnlySecret bool, failedStep string, cause error, resp *resource.UpdateResponse,
-) {
+	secret writeOnlySecret, outcome wavesOutcome,
+) (notificationPolicyResourceModel, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	failedStep, cause := outcome.failedStep()
 	id := known.ID.ValueString()
 	summary := fmt.Sprintf("Cannot update notification policy %q", id)
 	current, readErr := client.GetNotificationPolicy(ctx, id)
 	switch {
 	case readErr == nil:
-		state := notificationPolicyResourceModelFromAPI(current, &plan, writeOnlySecret)
+		state := notificationPolicyFromAPI(current, &plan, secret)
 		left := changesBetween(state.notificationPolicyModel, plan.notificationPolicyModel)
 		if left.empty() {
 			// A success after all, so state is the plan like after any other successful write.
-			success := stateAfterWrite(current, plan, writeOnlySecret)
-			resp.Diagnostics.Append(setPolicyState(ctx, &resp.State, success)...)
-			resp.Diagnostics.AddWarning("Notification policy updated after an error",
+			diags.AddWarning("Notification policy updated after an error",
 				fmt.Sprintf("The request to %s failed (%s), but reading the policy back shows every planned change in place.", failedStep, cause))
-			return
+			return stateAfterWrite(current, plan, secret), diags
 		}
-		resp.Diagnostics.Append(setPolicyState(ctx, &resp.State, state)...)
-		resp.Diagnostics.AddError(summary, fmt.Sprintf(
+		diags.AddError(summary, fmt.Sprintf(
 			"The request to %s failed: %s\n\nTerraform state now records the policy as Sequence reports it. "+
 				"Changes not made: %s. Run apply again to finish them.", failedStep, cause, left.describe()))
+		return state, diags
 	case sequence.NotFound(readErr):
 		// Terraform and OpenTofu keep the prior state of a resource whose apply failed (a removal
 		// from state is ignored), so the state stays as last confirmed; the next refresh drops it.
-		resp.Diagnostics.Append(setPolicyState(ctx, &resp.State, known)...)
-		resp.Diagnostics.AddError(summary, fmt.Sprintf(
+		diags.AddError(summary, fmt.Sprintf(
 			"The request to %s failed: %s\n\nThe policy no longer exists in Sequence (deleted outside Terraform?). "+
 				"The next plan refreshes the state, finds it gone and plans to create it again.", failedStep, cause))
 	default:
 		// Whether the failed request took effect is unknown: record what was last confirmed; the
 		// next refresh corrects the rest.
-		resp.Diagnostics.Append(setPolicyState(ctx, &resp.State, known)...)
-		resp.Diagnostics.AddError(summary, fmt.Sprintf(
+		diags.AddError(summary, fmt.Sprintf(
 			"The request to %s failed: %s\n\nReading the policy back also failed (%s), so it is not known whether "+
 				"that request took effect. Changes possibly not made: %s. The next plan refreshes the policy and "+
 				"plans whatever is still missing.", failedStep, cause, readErr,
 			changesBetween(known.notificationPolicyModel, plan.notificationPolicyModel).describe()))
 	}
+	return known, diags
 }
 
 // errWidenedToAllTypes is the failure of a type removal whose answer showed the policy without
@@ -256,7 +256,7 @@ var errWidenedToAllTypes = errors.New("the answer showed the policy left without
 // reads it back once and sends what is still missing (additions first, as always), removing only
 // what the plan removes. widened
 // reports that the policy was seen matching every type on the way.
-func applyChanges(ctx context.Context, client *sequence.Client, id string, prior, plan notificationPolicyResourceModel, writeOnly bool) (outcome wavesOutcome, widened bool) {
+func applyChanges(ctx context.Context, client *sequence.Client, id string, prior, plan notificationPolicyResourceModel, secret writeOnlySecret) (outcome wavesOutcome, widened bool) {
 	outcome = sendWaves(ctx, updateWaves(client, id, changesBetween(prior.notificationPolicyModel, plan.notificationPolicyModel)),
 		maxConcurrentRequestsPerPolicy)
 	widened = outcome.markWidening(plan)
@@ -276,7 +276,7 @@ func applyChanges(ctx context.Context, client *sequence.Client, id string, prior
 	}
 	tflog.Info(ctx, "notification policy changed while the update ran; sending what is still missing",
 		map[string]any{"id": id, "cause": errors.Join(outcome.failureErrors()...).Error()})
-	read := notificationPolicyResourceModelFromAPI(current, &plan, writeOnly)
+	read := notificationPolicyFromAPI(current, &plan, secret)
 	// Only what the plan removes is removed: what someone added since the plan was made (another
 	// team's recipient, a type added in the dashboard) is drift for the next plan, as without the race.
 	left := changesBetween(read.notificationPolicyModel, plan.notificationPolicyModel).

@@ -358,18 +358,18 @@ func TestSendWaves(t *testing.T) {
 // The state after an update comes from the response that shows every change, whichever response
 // arrived last.
 func TestClosestToPlan(t *testing.T) {
-	plan := notificationPolicyResourceModelFromAPI(&sequence.NotificationPolicy{
+	plan := notificationPolicyFromAPI(&sequence.NotificationPolicy{
 		ID: "p", Name: "n", Channel: sequence.ChannelEmail, Recipients: []string{"a@example.com", "c@example.com"},
-	}, nil, false)
+	}, nil, writeOnlySecret{})
 	responses := []*sequence.NotificationPolicy{
 		{ID: "p", Name: "n", Channel: sequence.ChannelEmail, Recipients: []string{"a@example.com", "c@example.com"}},
 		{ID: "p", Name: "n", Channel: sequence.ChannelEmail, Recipients: []string{"a@example.com", "b@example.com", "c@example.com"}},
 	}
-	got, ok := wavesOutcome{responses: responses}.closestToPlan(plan, false)
+	got, ok := wavesOutcome{responses: responses}.closestToPlan(plan, writeOnlySecret{})
 	if !ok || !changesBetween(got.notificationPolicyModel, plan.notificationPolicyModel).empty() {
 		t.Errorf("closestToPlan = %v, %v; want the response without b@example.com", got.Recipients, ok)
 	}
-	if _, ok := (wavesOutcome{}).closestToPlan(plan, false); ok {
+	if _, ok := (wavesOutcome{}).closestToPlan(plan, writeOnlySecret{}); ok {
 		t.Error("closestToPlan without responses reported one")
 	}
 }

@@ -184,6 +184,38 @@ func writeOnlySecretDiffers(secret string, fingerprint *writeOnlySecretFingerpri
 	}
 }
 
+// writeOnlySecret is what an operation knows of webhook_secret_wo: the fingerprint kept in private
+// state (nil when the policy's secret was not set through it) and the configured value (null when
+// unset, and in Read, which has no configuration). The zero value is a secret that lives in state.
+type writeOnlySecret struct {
+	fingerprint *writeOnlySecretFingerprint
+	configured  types.String
+}
+
+// writeOnlySecretFrom reads the fingerprint from private state beside the configured value.
+func writeOnlySecretFrom(ctx context.Context, private privateStateReader, configured types.String) (writeOnlySecret, diag.Diagnostics) {
+	fingerprint, diags := writeOnlySecretFingerprintFrom(ctx, private)
+	return writeOnlySecret{fingerprint: fingerprint, configured: configured}, diags
+}
+
+// keptOutOfState reports whether webhook_secret stays null: the secret was, or is being, set
+// through webhook_secret_wo.
+func (s writeOnlySecret) keptOutOfState() bool {
+	return s.fingerprint != nil || !s.configured.IsNull()
+}
+
+// needsFingerprint reports whether the configured value is to be fingerprinted: a new policy's
+// secret, or the current secret moving out of state.
+func (s writeOnlySecret) needsFingerprint() bool {
+	return s.fingerprint == nil && !s.configured.IsNull()
+}
+
+// differsFrom reports whether the configured value is known not to be the policy's secret
+// (stateSecret is webhook_secret in state); false when nothing is configured.
+func (s writeOnlySecret) differsFrom(stateSecret types.String) bool {
+	return !s.configured.IsNull() && writeOnlySecretDiffers(s.configured.ValueString(), s.fingerprint, stateSecret)
+}
+
 // writeOnlySecretKey is the private state key of the fingerprint of the secret sent through
 // webhook_secret_wo. Its presence also marks the policy's secret as write-only.
 const writeOnlySecretKey = "webhook_secret_wo"

@@ -412,28 +412,9 @@ func providerDataFrom(raw any) (*providerData, diag.Diagnostics) {
 	return data, diags
 }
 
-// clientFor reads a request's model into target (get is the request's Config.Get, Plan.Get or
-// State.Get) and returns the API client: the opening of every operation that calls the API. It
-// returns nil when either fails, with the reason appended to diags.
-func (d *providerData) clientFor(ctx context.Context, get func(context.Context, any) diag.Diagnostics, target any, diags *diag.Diagnostics) *sequence.Client {
-	diags.Append(get(ctx, target)...)
-	if diags.HasError() {
-		return nil
-	}
-	return d.clientOrError(diags)
-}
-
-// clientOrError returns the API client, or nil with apiClient's reason appended to diags.
-func (d *providerData) clientOrError(diags *diag.Diagnostics) *sequence.Client {
-	client, clientDiags := d.apiClient()
-	diags.Append(clientDiags...)
-	if diags.HasError() {
-		return nil
-	}
-	return client
-}
-
-// apiClient returns the configured client, or an error diagnostic saying why there is none.
+// apiClient is the one way to the API client: every operation that calls the API opens with it,
+// once the request's model is read. It returns nil with an error diagnostic saying why there is
+// no client.
 func (d *providerData) apiClient() (*sequence.Client, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	switch {
