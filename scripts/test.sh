@@ -84,7 +84,9 @@ stage() {
 
 unit_tests() {
 	env -u TF_ACC TF_CLI_CONFIG_FILE="$work/empty.tfrc" \
-		go test -race -count=1 -timeout 30m ${testargs[@]+"${testargs[@]}"} ./...
+		go test -race -count=1 -timeout 30m ${testargs[@]+"${testargs[@]}"} ./... &&
+		# The profiling that only benchmark builds carry (-tags benchprofile), with its own test.
+		go test -race -count=1 -tags benchprofile ./internal/pluginprofile/
 }
 
 # Packages whose tests use terraform-plugin-testing: only these are worth running with TF_ACC.

@@ -114,12 +114,12 @@ const chaosCISeed = 20261201
 func TestAccChaosWalk(t *testing.T) {
 	seed, steps := chaosSettings(t)
 	srv := sequencetest.NewServer(t, sequencetest.WithFaultSeed(int64(seed))) //nolint:gosec // G115: a seed
-	ws := newCLIWorkspace(t, fastBackoff)
-	t.Logf("chaos walk: seed %d, %d steps, %s (replay: make chaos SEED=%d STEPS=%d)", seed, steps, ws.version(), seed, steps)
+	ws := newCLIWorkspace(t, reattached(fastBackoff))
+	t.Logf("chaos walk: seed %d, %d steps, %s (replay: make chaos SEED=%d STEPS=%d)", seed, steps, ws.versionLine(), seed, steps)
 
 	w := &chaosWalk{
 		t: t, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), srv: srv, ws: ws,
-		writeOnly:  cliSupportsWriteOnly(ws.version()),
+		writeOnly:  ws.atLeast(1, 11),
 		policies:   map[string]*chaosPolicy{},
 		lookalikes: map[string]sequencetest.Policy{},
 		imports:    map[string]string{},
@@ -152,17 +152,6 @@ func TestAccChaosWalk(t *testing.T) {
 			}
 		}
 	}
-}
-
-// cliSupportsWriteOnly reports whether a `version` line names Terraform or OpenTofu 1.11+.
-func cliSupportsWriteOnly(version string) bool {
-	m := regexp.MustCompile(`v(\d+)\.(\d+)`).FindStringSubmatch(version)
-	if m == nil {
-		return false
-	}
-	major, _ := strconv.Atoi(m[1])
-	minor, _ := strconv.Atoi(m[2])
-	return major > 1 || minor >= 11
 }
 
 func (w *chaosWalk) logf(format string, args ...any) {

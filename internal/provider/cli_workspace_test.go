@@ -1,10 +1,8 @@
 package provider
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -19,21 +17,25 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
+	"github.com/sequencehq/terraform-provider-sequence/internal/clirun"
 	"github.com/sequencehq/terraform-provider-sequence/internal/sequence"
 )
 
 // cliWorkspace runs the CLI under test (TF_ACC_TERRAFORM_PATH) directly, in a directory of its
-// own, against a provider served in-process through TF_REATTACH_PROVIDERS. It is for the paths
-// terraform-plugin-testing cannot script: steps whose outcome is not known in advance (a
-// randomized walk that may or may not fail), saved plans applied after an out-of-band change, and
-// signals sent to the CLI.
+// own, for the paths terraform-plugin-testing cannot script: steps whose outcome is not known in
+// advance (a randomized walk that may or may not fail), saved plans applied after an out-of-band
+// change, signals sent to the CLI, several working directories (state files) against one
+// emulator (sibling), and commands it does not run (plan -generate-config-out). By default the
+// CLI launches the provider as a plugin process of its own (the test binary, through
+// dev_overrides), as in real use, with the test's build flags, -race included; reattached serves
+// it in this process instead.
 type cliWorkspace struct {
-	t        *testing.T
-	cli      string
-	isTofu   bool
-	dir      string
-	env      []string
-	reattach string
+	t       *testing.T
+	cli     string
+	name    string
+	version clirun.Version
+	dir     string
+	env     []string
 }
 
 // cliResult is one CLI invocation's outcome.
@@ -50,29 +52,100 @@ func (r cliResult) String() string {
 	return fmt.Sprintf("%s (exit %d)\n--- stdout\n%s\n--- stderr\n%s", strings.Join(r.args, " "), r.exitCode, r.stdout, r.stderr)
 }
 
-// newCLIWorkspace skips unless TF_ACC is set, like terraform-plugin-testing, and serves the
-// provider configured by configureClient for the lifetime of the test.
-func newCLIWorkspace(t *testing.T, configureClient func(*sequence.Config)) *cliWorkspace {
-	t.Helper()
-	cliPath := acceptanceCLI(t)
+// cliOptions are newCLIWorkspace's options.
+type cliOptions struct {
+	configureClient func(*sequence.Config) // set: the provider is served in this process
+	env             []string
+}
 
-	w := &cliWorkspace{t: t, cli: cliPath, dir: t.TempDir()}
-	w.isTofu = strings.Contains(w.version(), "OpenTofu")
-	w.reattach = serveProviderForReattach(t, func() tfprotov6.ProviderServer {
-		server, err := providerserver.NewProtocol6WithError(&sequenceProvider{version: "test", configureClient: configureClient})()
-		if err != nil {
-			t.Errorf("creating the provider server: %v", err)
-		}
-		return server
-	})
-	cliConfig := filepath.Join(w.dir, ".cli.tfrc")
-	if err := os.WriteFile(cliConfig, nil, 0o600); err != nil {
+type cliOption func(*cliOptions)
+
+// reattached serves the provider, its client configured by configureClient, in this process for
+// the lifetime of the test (TF_REATTACH_PROVIDERS), so a test can shorten its backoff.
+func reattached(configureClient func(*sequence.Config)) cliOption {
+	return func(o *cliOptions) { o.configureClient = configureClient }
+}
+
+// withEnv adds variables to the CLI's environment (the plugin process inherits them).
+func withEnv(kv ...string) cliOption {
+	return func(o *cliOptions) { o.env = append(o.env, kv...) }
+}
+
+// newCLIWorkspace skips unless TF_ACC is set, like terraform-plugin-testing. No init is needed
+// (or possible offline).
+func newCLIWorkspace(t *testing.T, opts ...cliOption) *cliWorkspace {
+	t.Helper()
+	var o cliOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	cliPath := acceptanceCLI(t)
+	version, err := clirun.ReadVersion(t.Context(), cliPath)
+	if err != nil {
 		t.Fatal(err)
 	}
-	w.env = cleanCLIEnvironment()
-	w.env = append(w.env, "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-		"TF_REATTACH_PROVIDERS="+w.reattach)
+	root := t.TempDir()
+	w := &cliWorkspace{t: t, cli: cliPath, name: "work", version: version, dir: filepath.Join(root, "work")}
+	if err := os.Mkdir(w.dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cliConfig := filepath.Join(root, "cli.tfrc")
+	w.env = append(clirun.CleanEnvironment(), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+	if o.configureClient != nil {
+		if err := os.WriteFile(cliConfig, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		w.env = append(w.env, "TF_REATTACH_PROVIDERS="+serveProviderForReattach(t, func() tfprotov6.ProviderServer {
+			server, err := providerserver.NewProtocol6WithError(&sequenceProvider{version: "test", configureClient: o.configureClient})()
+			if err != nil {
+				t.Errorf("creating the provider server: %v", err)
+			}
+			return server
+		}))
+	} else {
+		writePluginCLIConfig(t, root, cliConfig)
+	}
+	w.env = append(w.env, o.env...)
 	return w
+}
+
+// sibling is another working directory (its own configuration and state) with the same CLI and
+// provider.
+func (w *cliWorkspace) sibling(name string) *cliWorkspace {
+	w.t.Helper()
+	s := *w
+	s.name, s.dir = name, filepath.Join(filepath.Dir(w.dir), name)
+	if err := os.Mkdir(s.dir, 0o755); err != nil {
+		w.t.Fatal(err)
+	}
+	return &s
+}
+
+// versionLine is the CLI's version as its `version` command prints it ("Terraform v1.8.5").
+func (w *cliWorkspace) versionLine() string {
+	if w.version.Tofu {
+		return "OpenTofu v" + w.version.Number
+	}
+	return "Terraform v" + w.version.Number
+}
+
+// atLeast reports whether the CLI is major.minor or later.
+func (w *cliWorkspace) atLeast(major, minor int) bool {
+	w.t.Helper()
+	ok, err := w.version.AtLeast(major, minor)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return ok
+}
+
+// skipBelow skips the test when the CLI is older than major.minor (every OpenTofu the tests
+// run, 1.12.6, is newer than any feature gate these tests need).
+func (w *cliWorkspace) skipBelow(major, minor int) {
+	w.t.Helper()
+	if !w.atLeast(major, minor) {
+		w.t.Skipf("needs Terraform %d.%d or later; the CLI is %s", major, minor, w.version.Label())
+	}
 }
 
 // servePluginEnv makes the test binary serve the provider instead of running tests: the plugin
@@ -93,28 +166,10 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// newPluginCLIWorkspace is a workspace whose CLI launches the provider as a plugin process of its
-// own (the test binary, through dev_overrides), as in real use: the provider's log lines then
-// reach the CLI's log (TF_LOG, TF_LOG_PATH), and its User-Agent sees the real parent process.
-// extraEnv is added to the CLI's environment. No init is needed (or possible offline).
-func newPluginCLIWorkspace(t *testing.T, extraEnv ...string) *cliWorkspace {
-	t.Helper()
-	cliPath := acceptanceCLI(t)
-	root := t.TempDir()
-	dir := filepath.Join(root, "work")
-	if err := os.Mkdir(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	cliConfig := writePluginCLIConfig(t, root)
-	w := &cliWorkspace{t: t, cli: cliPath, dir: dir}
-	w.env = append(append(cleanCLIEnvironment(), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1"), extraEnv...)
-	return w
-}
-
-// writePluginCLIConfig writes, under root, a CLI configuration whose dev_overrides make the CLI
-// launch this test binary as the provider plugin (TestMain serves it), with the test's build
-// flags, -race included, and returns its path.
-func writePluginCLIConfig(t *testing.T, root string) string {
+// writePluginCLIConfig writes to cliConfig a CLI configuration whose dev_overrides make the CLI
+// launch this test binary, through a launcher under root, as the provider plugin (TestMain
+// serves it), with the test's build flags, -race included.
+func writePluginCLIConfig(t *testing.T, root, cliConfig string) {
 	t.Helper()
 	self, err := os.Executable()
 	if err != nil {
@@ -128,18 +183,9 @@ func writePluginCLIConfig(t *testing.T, root string) string {
 	if err := os.WriteFile(filepath.Join(pluginDir, "terraform-provider-sequence"), []byte(launcher), 0o755); err != nil { //nolint:gosec // an executable by design
 		t.Fatal(err)
 	}
-	cliConfig := filepath.Join(root, "cli.tfrc")
-	if err := os.WriteFile(cliConfig, []byte(fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "registry.terraform.io/sequencehq/sequence" = %q
-    "registry.opentofu.org/sequencehq/sequence" = %q
-  }
-  direct {}
-}
-`, pluginDir, pluginDir)), 0o600); err != nil {
+	if err := clirun.WriteDevOverrides(cliConfig, pluginDir); err != nil {
 		t.Fatal(err)
 	}
-	return cliConfig
 }
 
 // acceptanceCLI skips unless TF_ACC is set, like terraform-plugin-testing, and returns the CLI
@@ -157,20 +203,6 @@ func acceptanceCLI(t *testing.T) string {
 		t.Fatal("TF_ACC_TERRAFORM_PATH is not set and no terraform is on PATH")
 	}
 	return found
-}
-
-// cleanCLIEnvironment is this process's environment without what changes how the CLI or the
-// provider behave (TF_*, SEQUENCE_*, CHECKPOINT_DISABLE).
-func cleanCLIEnvironment() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(name, "TF_") || strings.HasPrefix(name, "SEQUENCE_") || name == "CHECKPOINT_DISABLE" {
-			continue
-		}
-		env = append(env, kv)
-	}
-	return env
 }
 
 // serveProviderForReattach serves a protocol 6 provider in this process until the test ends and
@@ -227,26 +259,7 @@ func serveProviderForReattach(t *testing.T, factory func() tfprotov6.ProviderSer
 	return string(raw)
 }
 
-// version is the first line of `<cli> version`.
-func (w *cliWorkspace) version() string {
-	cmd := exec.CommandContext(w.t.Context(), w.cli, "version")
-	// Without a CLI configuration of its own the CLI may warn (TF_CLI_CONFIG_FILE pointing at a
-	// missing file) before the version line.
-	cmd.Env = append(cleanCLIEnvironment(), "TF_CLI_CONFIG_FILE="+os.DevNull, "CHECKPOINT_DISABLE=1")
-	out, err := cmd.Output()
-	if err != nil {
-		w.t.Fatalf("%s version: %v", w.cli, err)
-	}
-	for _, line := range strings.Split(string(out), "\n") {
-		if strings.HasPrefix(line, "Terraform v") || strings.HasPrefix(line, "OpenTofu v") {
-			return line
-		}
-	}
-	w.t.Fatalf("%s version printed no version line:\n%s", w.cli, out)
-	return ""
-}
-
-// cliWorkspaceProviders names the provider source that TF_REATTACH_PROVIDERS serves.
+// cliWorkspaceProviders declares the provider's source, as a user's configuration does.
 const cliWorkspaceProviders = `
 terraform {
   required_providers {
@@ -258,7 +271,7 @@ terraform {
 `
 
 // writeConfig replaces the workspace's configuration with main.tf holding config (and the
-// required_providers block that selects the reattached provider).
+// required_providers block).
 func (w *cliWorkspace) writeConfig(config string) {
 	w.t.Helper()
 	if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(cliWorkspaceProviders+config), 0o600); err != nil {
@@ -272,22 +285,11 @@ func (w *cliWorkspace) run(args ...string) cliResult {
 	w.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, w.cli, args...)
-	cmd.Dir = w.dir
-	cmd.Env = w.env
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	res := cliResult{args: args, stdout: stdout.String(), stderr: stderr.String()}
-	var exitErr *exec.ExitError
-	switch {
-	case err == nil:
-	case errors.As(err, &exitErr):
-		res.exitCode = exitErr.ExitCode()
-	default:
-		w.t.Fatalf("running %s %s: %v", w.cli, strings.Join(args, " "), err)
+	out, err := clirun.Run(ctx, w.cli, w.dir, w.env, args...)
+	if err != nil {
+		w.t.Fatalf("%s: %v", w.name, err)
 	}
-	return res
+	return cliResult{args: args, stdout: out.Stdout, stderr: out.Stderr, exitCode: out.ExitCode}
 }
 
 // out runs the CLI with args plus -no-color, fails the test unless it exits 0, and returns its
@@ -302,9 +304,49 @@ func (w *cliWorkspace) mustRun(args ...string) cliResult {
 	w.t.Helper()
 	res := w.run(args...)
 	if res.exitCode != 0 {
-		w.t.Fatalf("%s", res)
+		w.t.Fatalf("%s: %s", w.name, res)
 	}
 	return res
+}
+
+// writeFile writes a file of the working directory.
+func (w *cliWorkspace) writeFile(name, content string) {
+	w.t.Helper()
+	if err := os.WriteFile(filepath.Join(w.dir, name), []byte(content), 0o600); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// readFile reads a file of the working directory.
+func (w *cliWorkspace) readFile(name string) string {
+	w.t.Helper()
+	b, err := os.ReadFile(filepath.Join(w.dir, name))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return string(b)
+}
+
+func (w *cliWorkspace) apply() {
+	w.t.Helper()
+	w.mustRun("apply", "-auto-approve", "-input=false", "-no-color")
+}
+
+func (w *cliWorkspace) destroy() {
+	w.t.Helper()
+	w.mustRun("destroy", "-auto-approve", "-input=false", "-no-color")
+}
+
+// expectEmptyPlan runs a refreshing plan and fails the test unless it plans no change.
+func (w *cliWorkspace) expectEmptyPlan() {
+	w.t.Helper()
+	switch res := w.run("plan", "-detailed-exitcode", "-input=false", "-no-color"); res.exitCode {
+	case 0:
+	case 2:
+		w.t.Errorf("%s: plan after apply is not empty:\n%s", w.name, res.output())
+	default:
+		w.t.Fatalf("%s: plan exited %d:\n%s", w.name, res.exitCode, res.output())
+	}
 }
 
 // init runs `init`, which with reattached providers downloads nothing.

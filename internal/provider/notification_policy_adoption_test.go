@@ -16,7 +16,7 @@ import (
 func TestAccNotificationPolicy_generatedConfigAppliesWithoutChange(t *testing.T) {
 	for _, omitSecret := range []bool{false, true} {
 		t.Run(fmt.Sprintf("omit_secret_on_read=%t", omitSecret), func(t *testing.T) {
-			h := newCLIHarness(t)
+			h := newCLIWorkspace(t)
 			srv := sequencetest.NewServer(t, sequencetest.WithOmitSecretOnRead(omitSecret))
 			policies := []sequencetest.Policy{
 				srv.InsertPolicy(sequencetest.Policy{Name: "Invoices to finance", Channel: "EMAIL",
@@ -29,19 +29,19 @@ func TestAccNotificationPolicy_generatedConfigAppliesWithoutChange(t *testing.T)
 			}
 
 			// Step 1: the data source lists the policies, and an output renders one import block each.
-			w := h.workdir(t, "adopt")
-			w.write(t, testAccProviderConfig(srv)+readExample(t, adoptionImportBlocksExample))
-			w.mustRun(t, "apply", "-auto-approve", "-input=false", "-no-color")
-			imports := w.mustRun(t, "output", "-raw", "import_blocks")
+			w := h.sibling("adopt")
+			w.writeConfig(testAccProviderConfig(srv) + readExample(t, adoptionImportBlocksExample))
+			w.mustRun("apply", "-auto-approve", "-input=false", "-no-color")
+			imports := w.mustRun("output", "-raw", "import_blocks").output()
 			if n := strings.Count(imports, "import {"); n != len(policies) {
 				t.Fatalf("rendered %d import blocks, want %d:\n%s", n, len(policies), imports)
 			}
 
 			// Step 2: the import blocks alone; plan writes the configuration of every policy.
-			w.write(t, testAccProviderConfig(srv))
-			w.writeFile(t, "imports.tf", imports)
-			w.mustRun(t, "plan", "-input=false", "-no-color", "-generate-config-out=generated.tf")
-			generated := w.readFile(t, "generated.tf")
+			w.writeConfig(testAccProviderConfig(srv))
+			w.writeFile("imports.tf", imports)
+			w.mustRun("plan", "-input=false", "-no-color", "-generate-config-out=generated.tf")
+			generated := w.readFile("generated.tf")
 			if n := strings.Count(generated, `resource "sequence_notification_policy"`); n != len(policies) {
 				t.Fatalf("generated %d resource blocks, want %d:\n%s", n, len(policies), generated)
 			}
@@ -51,7 +51,7 @@ func TestAccNotificationPolicy_generatedConfigAppliesWithoutChange(t *testing.T)
 
 			// Step 3: applying imports every policy and changes nothing; the next plan is empty.
 			applyImportsOnly(t, w, srv, len(policies))
-			w.expectEmptyPlan(t)
+			w.expectEmptyPlan()
 			if got := len(srv.Policies()); got != len(policies) {
 				t.Errorf("emulator holds %d policies, want %d", got, len(policies))
 			}
@@ -61,10 +61,10 @@ func TestAccNotificationPolicy_generatedConfigAppliesWithoutChange(t *testing.T)
 
 // applyImportsOnly applies w and fails the test unless the apply imported n policies and changed
 // nothing, in the CLI's summary and in the requests Sequence received (reads only).
-func applyImportsOnly(t *testing.T, w *cliWorkdir, srv *sequencetest.Server, n int) {
+func applyImportsOnly(t *testing.T, w *cliWorkspace, srv *sequencetest.Server, n int) {
 	t.Helper()
 	srv.ResetRequests()
-	out := w.mustRun(t, "apply", "-auto-approve", "-input=false", "-no-color")
+	out := w.mustRun("apply", "-auto-approve", "-input=false", "-no-color").output()
 	if want := fmt.Sprintf("%d imported, 0 added, 0 changed, 0 destroyed", n); !strings.Contains(out, want) {
 		t.Errorf("apply did not report %q:\n%s", want, out)
 	}
@@ -95,15 +95,15 @@ func readExample(t *testing.T, path string) string {
 // No configuration is generated (the CLIs cannot generate it for for_each targets), and the
 // apply imports every policy without a change.
 func TestAccNotificationPolicy_forEachImportAdoptsEveryPolicy(t *testing.T) {
-	h := newCLIHarness(t)
-	h.skipBelow(t, 1, 7) // import blocks with for_each
+	h := newCLIWorkspace(t)
+	h.skipBelow(1, 7) // import blocks with for_each
 	srv := sequencetest.NewServer(t, sequencetest.WithOmitSecretOnRead(true))
 	srv.InsertPolicy(sequencetest.Policy{Name: "Invoices to finance", Channel: "EMAIL",
 		Recipients: []string{"finance@example.com"}, NotificationTypes: []string{"INVOICE_ISSUED"}})
 	srv.InsertPolicy(sequencetest.Policy{Name: "Everything", Channel: "WEBHOOK", Recipients: []string{"https://all.example.com/hook"}})
 
-	w := h.workdir(t, "adopt")
-	w.write(t, testAccProviderConfig(srv)+readExample(t, adoptionForEachExample))
+	w := h.sibling("adopt")
+	w.writeConfig(testAccProviderConfig(srv) + readExample(t, adoptionForEachExample))
 	applyImportsOnly(t, w, srv, 2)
-	w.expectEmptyPlan(t)
+	w.expectEmptyPlan()
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/sequencehq/terraform-provider-sequence/internal/sequencetest"
 )
 
@@ -12,7 +14,7 @@ import (
 // asks Sequence whether the policy still exists before reporting the failure.
 func TestAccNotificationPolicy_deleteAnswerLostAfterCommit(t *testing.T) {
 	srv := sequencetest.NewServer(t)
-	w := newCLIWorkspace(t, fastBackoff)
+	w := newCLIWorkspace(t, reattached(fastBackoff))
 	w.writeConfig(strings.Replace(testAccProviderConfig(srv), "}", "  max_retries = 0\n}", 1) + testAccEmailPolicy)
 	w.init()
 	w.mustRun("apply", "-auto-approve", "-no-color", "-input=false")
@@ -40,4 +42,35 @@ func TestAccNotificationPolicy_deleteAnswerLostAfterCommit(t *testing.T) {
 	if deletes != 1 {
 		t.Fatalf("%d DELETE requests, want 1 (max_retries = 0)", deletes)
 	}
+}
+
+func TestAccNotificationPolicy_deletedOutOfBandIsRecreated(t *testing.T) {
+	srv := sequencetest.NewServer(t)
+	config := policyConfig(srv, `
+  name       = "drift"
+  channel    = "EMAIL"
+  recipients = ["ops@example.com"]
+`)
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkNoPolicies(srv),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					for _, p := range srv.Policies() {
+						srv.DeletePolicy(p.ID)
+					}
+					srv.ResetRequests()
+				},
+				Config:           config,
+				ConfigPlanChecks: expectAction(plancheck.ResourceActionCreate),
+				Check: resource.ComposeTestCheckFunc(
+					expectAPIChanges(srv, "POST /api/notifications/policies"),
+					checkEmulatorPolicyCount(srv, 1),
+				),
+			},
+		},
+	})
 }

@@ -179,37 +179,37 @@ func (c plannedIdentity) CheckPlan(_ context.Context, req plancheck.CheckPlanReq
 // an apply that imports without a change, the identity in state, and then plans (refreshing and
 // -refresh-only) that change nothing, the identity included.
 func TestAccNotificationPolicy_identityImportGeneratesConfigAndApplies(t *testing.T) {
-	h := newCLIHarness(t)
-	h.skipBelow(t, 1, 12) // identity in import blocks
+	h := newCLIWorkspace(t)
+	h.skipBelow(1, 12) // identity in import blocks
 	srv := sequencetest.NewServer(t)
 	p := srv.InsertPolicy(sequencetest.Policy{Name: "CRM webhook", Channel: "WEBHOOK",
 		Recipients: []string{"https://crm.example.com/hook"}, NotificationTypes: []string{"CUSTOMER_CREATED"}})
 
-	w := h.workdir(t, "adopt")
-	w.write(t, testAccProviderConfig(srv)+`
+	w := h.sibling("adopt")
+	w.writeConfig(testAccProviderConfig(srv) + `
 import {
   to       = sequence_notification_policy.crm
-  identity = { id = "`+p.ID+`" }
+  identity = { id = "` + p.ID + `" }
 }
 `)
-	w.mustRun(t, "plan", "-input=false", "-no-color", "-generate-config-out=generated.tf")
-	generated := w.readFile(t, "generated.tf")
+	w.mustRun("plan", "-input=false", "-no-color", "-generate-config-out=generated.tf")
+	generated := w.readFile("generated.tf")
 	if !strings.Contains(generated, `resource "sequence_notification_policy" "crm"`) || !strings.Contains(generated, `"CRM webhook"`) {
 		t.Fatalf("generated configuration lacks the policy:\n%s", generated)
 	}
 	applyImportsOnly(t, w, srv, 1)
 	expectStateIdentity(t, w, "sequence_notification_policy.crm", p.ID)
 
-	w.expectEmptyPlan(t)
-	if code, out := w.run(t, "plan", "-refresh-only", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
-		t.Errorf("plan -refresh-only exited %d, want 0 (no change):\n%s", code, out)
+	w.expectEmptyPlan()
+	if res := w.run("plan", "-refresh-only", "-detailed-exitcode", "-input=false", "-no-color"); res.exitCode != 0 {
+		t.Errorf("plan -refresh-only exited %d, want 0 (no change):\n%s", res.exitCode, res.output())
 	}
-	w.mustRun(t, "apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color")
+	w.mustRun("apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color")
 	expectStateIdentity(t, w, "sequence_notification_policy.crm", p.ID)
 }
 
 // expectStateIdentity asserts the identity `show -json` reports for the resource at addr.
-func expectStateIdentity(t *testing.T, w *cliWorkdir, addr, id string) {
+func expectStateIdentity(t *testing.T, w *cliWorkspace, addr, id string) {
 	t.Helper()
 	var doc struct {
 		Values struct {
@@ -221,7 +221,7 @@ func expectStateIdentity(t *testing.T, w *cliWorkdir, addr, id string) {
 			} `json:"root_module"`
 		} `json:"values"`
 	}
-	out := w.mustRun(t, "show", "-json", "-no-color")
+	out := w.mustRun("show", "-json", "-no-color").output()
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatalf("reading show -json: %v\n%s", err, out)
 	}
@@ -240,8 +240,8 @@ func expectStateIdentity(t *testing.T, w *cliWorkdir, addr, id string) {
 // identities: no advice to use `name=` (identities have no such form), and for the empty id no
 // request at all (GET /notifications/policies/ is no route of the API).
 func TestAccNotificationPolicy_identityImportErrors(t *testing.T) {
-	h := newCLIHarness(t)
-	h.skipBelow(t, 1, 12) // identity in import blocks
+	h := newCLIWorkspace(t)
+	h.skipBelow(1, 12) // identity in import blocks
 	srv := sequencetest.NewServer(t)
 	srv.InsertPolicy(sequencetest.Policy{Name: "Invoices to finance", Channel: "EMAIL", Recipients: []string{"finance@example.com"}})
 
@@ -260,16 +260,17 @@ func TestAccNotificationPolicy_identityImportErrors(t *testing.T) {
 			"An identity cannot name a policy: `name=` belongs to an import block's `id` argument, not to `identity`"), true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			w := h.workdir(t, "import")
-			w.write(t, testAccProviderConfig(srv)+`
+			w := h.sibling("import")
+			w.writeConfig(testAccProviderConfig(srv) + `
 import {
   to       = sequence_notification_policy.test
-  identity = { id = "`+tc.id+`" }
+  identity = { id = "` + tc.id + `" }
 }
-resource "sequence_notification_policy" "test" {`+identityPolicyBody+`}
+resource "sequence_notification_policy" "test" {` + identityPolicyBody + `}
 `)
 			srv.ResetRequests()
-			code, out := w.run(t, "plan", "-input=false", "-no-color")
+			res := w.run("plan", "-input=false", "-no-color")
+			code, out := res.exitCode, res.output()
 			if code == 0 {
 				t.Fatalf("plan succeeded:\n%s", out)
 			}

@@ -2,11 +2,15 @@ package provider
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/sequencehq/terraform-provider-sequence/internal/sequencetest"
 )
@@ -172,4 +176,112 @@ func TestMissingImportIDDetail(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestAccNotificationPolicy_import(t *testing.T) {
+	srv := sequencetest.NewServer(t)
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkNoPolicies(srv),
+		Steps: []resource.TestStep{
+			{
+				Config: policyConfig(srv, `
+  name               = "imported"
+  channel            = "WEBHOOK"
+  recipients         = ["https://hooks.example.com/a", "https://hooks.example.com/b"]
+  notification_types = ["INVOICE_ISSUED", "QUOTE_SIGNED"]
+`),
+			},
+			{
+				ResourceName:      policyAddr,
+				ImportState:       true,
+				ImportStateVerify: true,
+			},
+			{
+				ResourceName:    policyAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(policyAddr, plancheck.ResourceActionNoop),
+				}},
+			},
+		},
+	})
+}
+
+// When Sequence does not return the secret on reads, an import cannot learn it: webhook_secret
+// stays null, and a configuration that does not set it still plans no change.
+func TestAccNotificationPolicy_importWithoutSecretOnRead(t *testing.T) {
+	srv := sequencetest.NewServer(t, sequencetest.WithOmitSecretOnRead(true))
+	config := policyConfig(srv, `
+  name       = "imported"
+  channel    = "WEBHOOK"
+  recipients = ["https://hooks.example.com/a"]
+`)
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkNoPolicies(srv),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				ResourceName:            policyAddr,
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"webhook_secret"},
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if len(states) != 1 {
+						return fmt.Errorf("imported %d resources, want 1", len(states))
+					}
+					if secret, ok := states[0].Attributes["webhook_secret"]; ok && secret != "" {
+						return fmt.Errorf("imported webhook_secret is set, want null when the API omits it")
+					}
+					return nil
+				},
+			},
+			{
+				ResourceName:    policyAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+			},
+		},
+	})
+}
+
+// An import {} block written in the configuration adopts a policy created outside Terraform.
+func TestAccNotificationPolicy_importBlockAdoptsExistingPolicy(t *testing.T) {
+	srv := sequencetest.NewServer(t)
+	existing := srv.InsertPolicy(sequencetest.Policy{
+		Name:              "made in the dashboard",
+		Channel:           "EMAIL",
+		Recipients:        []string{"ops@example.com", "finance@example.com"},
+		NotificationTypes: []string{"INVOICE_ISSUED"},
+	})
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkNoPolicies(srv),
+		Steps: []resource.TestStep{{
+			PreConfig: srv.ResetRequests,
+			Config: fmt.Sprintf(`
+import {
+  to = sequence_notification_policy.test
+  id = %q
+}
+`, existing.ID) + policyConfig(srv, `
+  name               = "made in the dashboard"
+  channel            = "EMAIL"
+  recipients         = ["finance@example.com", "ops@example.com"]
+  notification_types = ["INVOICE_ISSUED"]
+`),
+			ConfigPlanChecks: expectAction(plancheck.ResourceActionNoop),
+			ConfigStateChecks: []statecheck.StateCheck{
+				stateValue("id", knownvalue.StringExact(existing.ID)),
+				stateValue("created_at", knownvalue.NotNull()),
+				stateValue("webhook_secret", knownvalue.Null()),
+			},
+			Check: expectAPIChanges(srv),
+		}},
+	})
 }

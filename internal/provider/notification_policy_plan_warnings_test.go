@@ -62,7 +62,7 @@ func hcl(body string) string { return strings.ReplaceAll(body, "; ", "\n  ") }
 // not on the replacement of an e-mail policy.
 func TestAccNotificationPolicy_planWarnings(t *testing.T) {
 	srv := sequencetest.NewServer(t)
-	w := newPluginCLIWorkspace(t)
+	w := newCLIWorkspace(t)
 	config := func(types, generated, supplied string) {
 		w.writeConfig(testAccProviderConfig(srv) + planWarningPolicies(hcl(types), hcl(generated), hcl(supplied)))
 	}
@@ -142,7 +142,7 @@ func TestAccNotificationPolicy_planWarnings(t *testing.T) {
 // miss: the CLI folds warnings with the same summary, so the name is in the summary.
 func TestAccNotificationPolicy_unknownTypeWarningsPerDistinctName(t *testing.T) {
 	srv := sequencetest.NewServer(t)
-	w := newPluginCLIWorkspace(t)
+	w := newCLIWorkspace(t)
 	w.writeConfig(testAccProviderConfig(srv) + `
 resource "sequence_notification_policy" "a" {
   name = "a"

@@ -135,7 +135,7 @@ func TestAccNotificationPolicyRecipient_emailMatchedIgnoringCase(t *testing.T) {
 			{
 				PreConfig: func() {
 					for _, p := range srv.Policies() {
-						mustUpdatePolicy(srv, p.ID, func(p *sequencetest.Policy) {
+						mustUpdatePolicy(t, srv, p.ID, func(p *sequencetest.Policy) {
 							p.Recipients = []string{"finance@example.com", "team-a@example.com"}
 						})
 					}
@@ -251,12 +251,6 @@ func TestAccNotificationPolicyRecipient_importInOtherCaseIsNoChange(t *testing.T
 	})
 }
 
-func mustUpdatePolicy(srv *sequencetest.Server, id string, change func(*sequencetest.Policy)) {
-	if err := srv.UpdatePolicy(id, change); err != nil {
-		panic(err)
-	}
-}
-
 // A recipient removed outside Terraform, or a policy deleted, leaves state on refresh, and the
 // next apply adds the recipient again.
 func TestAccNotificationPolicyRecipient_goneOutOfBandIsAddedAgain(t *testing.T) {
@@ -272,7 +266,7 @@ func TestAccNotificationPolicyRecipient_goneOutOfBandIsAddedAgain(t *testing.T) 
 			{
 				PreConfig: func() {
 					for _, p := range srv.Policies() {
-						mustUpdatePolicy(srv, p.ID, func(p *sequencetest.Policy) { p.Recipients = []string{"finance@example.com"} })
+						mustUpdatePolicy(t, srv, p.ID, func(p *sequencetest.Policy) { p.Recipients = []string{"finance@example.com"} })
 					}
 					srv.ResetRequests()
 				},
@@ -340,7 +334,7 @@ func TestAccNotificationPolicyRecipient_deleteOfWhatIsGoneSucceeds(t *testing.T)
 		Steps: []resource.TestStep{{
 			Config: config,
 			Check: func(*terraform.State) error {
-				mustUpdatePolicy(srv, existing.ID, func(p *sequencetest.Policy) { p.Recipients = []string{"finance@example.com"} })
+				mustUpdatePolicy(t, srv, existing.ID, func(p *sequencetest.Policy) { p.Recipients = []string{"finance@example.com"} })
 				srv.DeletePolicy(gone.ID)
 				srv.ResetRequests()
 				return nil
@@ -403,14 +397,14 @@ func TestAccNotificationPolicyRecipient_lastRecipientCannotBeRemoved(t *testing.
 			{
 				// The owner's address is removed in the dashboard: the resource's is now the last.
 				PreConfig: func() {
-					mustUpdatePolicy(srv, existing.ID, func(p *sequencetest.Policy) { p.Recipients = []string{"ops@example.com"} })
+					mustUpdatePolicy(t, srv, existing.ID, func(p *sequencetest.Policy) { p.Recipients = []string{"ops@example.com"} })
 				},
 				Config:      without,
 				ExpectError: errorPattern("It is the last recipient of the policy", "Add another recipient first"),
 			},
 			{
 				PreConfig: func() {
-					mustUpdatePolicy(srv, existing.ID, func(p *sequencetest.Policy) { p.Recipients = append(p.Recipients, "finance@example.com") })
+					mustUpdatePolicy(t, srv, existing.ID, func(p *sequencetest.Policy) { p.Recipients = append(p.Recipients, "finance@example.com") })
 				},
 				Config: without,
 				Check:  checkEmulatorRecipients(srv, "finance@example.com"),
@@ -534,7 +528,7 @@ func TestAccNotificationPolicyRecipient_importedRecipientRemovedLaterIsAddedAgai
 			},
 			{
 				PreConfig: func() {
-					mustUpdatePolicy(srv, existing.ID, func(p *sequencetest.Policy) { p.Recipients = []string{"finance@example.com"} })
+					mustUpdatePolicy(t, srv, existing.ID, func(p *sequencetest.Policy) { p.Recipients = []string{"finance@example.com"} })
 				},
 				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -551,10 +545,10 @@ func TestAccNotificationPolicyRecipient_importedRecipientRemovedLaterIsAddedAgai
 // through the data source by name. Adding and destroying them in an interleaved order leaves
 // exactly the expected recipients, and after every apply both configurations plan no change.
 func TestAccNotificationPolicyRecipient_twoConfigurationsShareOnePolicy(t *testing.T) {
-	h := newCLIHarness(t)
+	h := newCLIWorkspace(t)
 	srv := sequencetest.NewServer(t)
 	const own = "finance@example.com"
-	owner, team := h.workdir(t, "owner"), h.workdir(t, "team")
+	owner, team := h.sibling("owner"), h.sibling("team")
 
 	ownerConfig := func(recipients ...string) string {
 		config := sharedPolicyConfig(srv, "EMAIL", own, "")
@@ -581,13 +575,13 @@ data "sequence_notification_policy" "shared" {
 			t.Fatalf("after %s: %v", step, err)
 		}
 	}
-	applyAndCheck := func(step string, w *cliWorkdir, config string, want []string, planEmpty ...*cliWorkdir) {
+	applyAndCheck := func(step string, w *cliWorkspace, config string, want []string, planEmpty ...*cliWorkspace) {
 		t.Helper()
-		w.write(t, config)
-		w.apply(t)
+		w.writeConfig(config)
+		w.apply()
 		expect(step, want...)
 		for _, other := range planEmpty {
-			other.expectEmptyPlan(t)
+			other.expectEmptyPlan()
 		}
 	}
 
@@ -604,11 +598,11 @@ data "sequence_notification_policy" "shared" {
 	applyAndCheck("the team adds one back", team, teamConfig("team-a@example.com", "Team-B@Example.com"),
 		[]string{"owner-a@example.com", "owner-b@example.com", "team-a@example.com", "Team-B@Example.com"}, owner, team)
 
-	team.destroy(t)
+	team.destroy()
 	expect("the team destroys its configuration", "owner-a@example.com", "owner-b@example.com")
-	owner.expectEmptyPlan(t)
+	owner.expectEmptyPlan()
 
-	owner.destroy(t)
+	owner.destroy()
 	if n := len(srv.Policies()); n != 0 {
 		t.Errorf("%d policies left after both configurations were destroyed", n)
 	}

@@ -120,3 +120,31 @@ data "sequence_notification_policy" "read" {
 		},
 	})
 }
+
+// A type the provider does not know is only a warning and reaches the API as written.
+func TestAccNotificationPolicy_unknownNotificationTypeSentAsWritten(t *testing.T) {
+	srv := sequencetest.NewServer(t,
+		sequencetest.WithNotificationTypes(append(slices.Clone(sequencetest.DefaultNotificationTypes), "PAYMENT_RECEIVED")...))
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkNoPolicies(srv),
+		Steps: []resource.TestStep{{
+			Config: policyConfig(srv, `
+  name               = "new type"
+  channel            = "EMAIL"
+  recipients         = ["ops@example.com"]
+  notification_types = ["PAYMENT_RECEIVED", "INVOICE_ISSUED"]
+`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				stateValue("notification_types", stringSetValue("PAYMENT_RECEIVED", "INVOICE_ISSUED")),
+			},
+			Check: checkEmulatorPolicy(srv, func(p sequencetest.Policy) error {
+				if !slices.Contains(p.NotificationTypes, "PAYMENT_RECEIVED") {
+					return fmt.Errorf("emulator notification types = %q", p.NotificationTypes)
+				}
+				return nil
+			}),
+		}},
+	})
+}

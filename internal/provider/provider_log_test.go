@@ -32,8 +32,8 @@ func TestAccProvider_debugLogTiesRequestsToResources(t *testing.T) {
 	srv := &sequencetest.Server{Emulator: emulator, URL: hs.URL + "/api"}
 
 	logPath := filepath.Join(t.TempDir(), "debug.log")
-	w := newPluginCLIWorkspace(t, "TF_LOG=DEBUG", "TF_LOG_PATH="+logPath,
-		envRequestsPM+"=600", envAppendUserAgent+"=ci-run/42")
+	w := newCLIWorkspace(t, withEnv("TF_LOG=DEBUG", "TF_LOG_PATH="+logPath,
+		envRequestsPM+"=600", envAppendUserAgent+"=ci-run/42"))
 	w.writeConfig(testAccProviderConfig(srv) + `
 resource "sequence_notification_policy" "a" {
   name       = "a"
@@ -107,7 +107,7 @@ resource "sequence_notification_policy" "c" {
 	var want *regexp.Regexp
 	switch name := cliNameFromExecutable(w.cli); name {
 	case "Terraform":
-		want = regexp.MustCompile(`^` + home + `Terraform/` + regexp.QuoteMeta(strings.TrimPrefix(w.version(), "Terraform v")) + `\) ci-run/42$`)
+		want = regexp.MustCompile(`^` + home + `Terraform/` + regexp.QuoteMeta(strings.TrimPrefix(w.versionLine(), "Terraform v")) + `\) ci-run/42$`)
 	case "OpenTofu":
 		want = regexp.MustCompile(`^` + home + `OpenTofu\) ci-run/42$`)
 	default:

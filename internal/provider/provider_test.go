@@ -9,11 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -24,86 +21,6 @@ import (
 	"github.com/sequencehq/terraform-provider-sequence/internal/sequence"
 	"github.com/sequencehq/terraform-provider-sequence/internal/sequencetest"
 )
-
-// testAccProtoV6ProviderFactories serves the provider in-process to the Terraform/OpenTofu CLI
-// that terraform-plugin-testing runs (TF_ACC_TERRAFORM_PATH).
-var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"sequence": providerserver.NewProtocol6WithError(New("test")()),
-}
-
-// testAccProviderFactoriesWith serves a provider whose API client configuration is adjusted by
-// configure, e.g. to shorten retry backoff in tests that inject faults.
-func testAccProviderFactoriesWith(configure func(*sequence.Config)) map[string]func() (tfprotov6.ProviderServer, error) {
-	return map[string]func() (tfprotov6.ProviderServer, error){
-		"sequence": providerserver.NewProtocol6WithError(&sequenceProvider{version: "test", configureClient: configure}),
-	}
-}
-
-// fastBackoff keeps retry waits (Retry-After included) to milliseconds.
-func fastBackoff(c *sequence.Config) {
-	c.MinBackoff = time.Millisecond
-	c.MaxBackoff = 5 * time.Millisecond
-}
-
-// testAccProviderConfig renders a provider block that points at the emulator with its default
-// credentials. Acceptance tests start their own emulator (sequencetest.NewServer) and prepend this
-// to their configuration.
-func testAccProviderConfig(srv *sequencetest.Server) string {
-	return testAccProviderConfigFor(srv.URL)
-}
-
-func testAccProviderConfigFor(endpoint string) string {
-	return fmt.Sprintf(`
-provider "sequence" {
-  endpoint      = %q
-  client_id     = %q
-  client_secret = %q
-}
-`, endpoint, sequencetest.DefaultClientID, sequencetest.DefaultClientSecret)
-}
-
-// testAccEmailPolicy is a minimal valid resource, for tests about the provider block.
-const testAccEmailPolicy = `
-resource "sequence_notification_policy" "test" {
-  name       = "provider test"
-  channel    = "EMAIL"
-  recipients = ["ops@example.com"]
-}
-`
-
-// errorPattern matches CLI output containing the fragments in order. The CLI wraps long
-// diagnostic lines, so a space in a fragment matches any run of white space.
-func errorPattern(fragments ...string) *regexp.Regexp {
-	quoted := make([]string, len(fragments))
-	for i, f := range fragments {
-		quoted[i] = strings.ReplaceAll(regexp.QuoteMeta(f), " ", `\s+`)
-	}
-	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
-}
-
-// checkEmulatorPolicyCount asserts how many policies the emulator holds.
-func checkEmulatorPolicyCount(srv *sequencetest.Server, want int) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if got := len(srv.Policies()); got != want {
-			return fmt.Errorf("emulator holds %d notification policies, want %d", got, want)
-		}
-		return nil
-	}
-}
-
-// checkNoPolicies is a CheckDestroy: after destroy the emulator holds no policy.
-func checkNoPolicies(srv *sequencetest.Server) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if policies := srv.Policies(); len(policies) != 0 {
-			ids := make([]string, len(policies))
-			for i, p := range policies {
-				ids[i] = p.ID
-			}
-			return fmt.Errorf("notification policies still exist after destroy: %s", strings.Join(ids, ", "))
-		}
-		return nil
-	}
-}
 
 // setProviderEnv sets the provider's environment variables for one test. Tests using it cannot
 // run in parallel (t.Setenv forbids it).

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -11,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/sequencehq/terraform-provider-sequence/internal/clirun"
 )
 
 // cli is a Terraform or OpenTofu binary.
@@ -32,23 +32,11 @@ func resolveCLI(ctx context.Context, root, name, flagPath string) (cli, error) {
 		}
 		path = strings.TrimSpace(string(out))
 	}
-	cmd := exec.CommandContext(ctx, path, "version", "-json")
-	cmd.Env = append(cleanEnvironment(), "TF_CLI_CONFIG_FILE=/dev/null")
-	out, err := cmd.Output()
+	v, err := clirun.ReadVersion(ctx, path)
 	if err != nil {
-		return cli{}, fmt.Errorf("%s version: %w", path, exitDetail(err))
+		return cli{}, err
 	}
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if err := json.Unmarshal(out, &v); err != nil {
-		return cli{}, fmt.Errorf("reading the version of %s: %w", path, err)
-	}
-	label := "Terraform " + v.Version
-	if name == "tofu" {
-		label = "OpenTofu " + v.Version
-	}
-	return cli{Name: name, Label: label, Path: path, Version: v.Version}, nil
+	return cli{Name: name, Label: v.Label(), Path: path, Version: v.Number}, nil
 }
 
 func exitDetail(err error) error {
@@ -62,18 +50,7 @@ func exitDetail(err error) error {
 // cleanEnvironment is the harness's environment without anything that changes how the CLI or
 // the provider behave: an inherited TF_CLI_CONFIG_FILE (possibly pointing at a missing file),
 // TF_LOG*, TF_CLI_ARGS*, TF_REATTACH_PROVIDERS, SEQUENCE_* credentials and the like.
-func cleanEnvironment() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(name, "TF_") || strings.HasPrefix(name, "SEQUENCE_") ||
-			strings.HasPrefix(name, "BENCH_") || name == "CHECKPOINT_DISABLE" {
-			continue
-		}
-		env = append(env, kv)
-	}
-	return env
-}
+func cleanEnvironment() []string { return clirun.CleanEnvironment("BENCH_") }
 
 // cliRun is one CLI invocation.
 type cliRun struct {
@@ -87,41 +64,17 @@ type cliRun struct {
 // time of the CLI and the processes it waited for. A non-zero exit code is not an error here:
 // `plan -detailed-exitcode` uses 2 for "changes present".
 func (r cliRun) run(ctx context.Context, args ...string) (wall time.Duration, exitCode int, output string, cpu time.Duration, err error) {
-	cmd := exec.CommandContext(ctx, r.cli.Path, args...)
-	cmd.Dir = r.dir
-	cmd.Env = r.env
-	var buf bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &buf, &buf
-	start := time.Now()
-	err = cmd.Run()
-	wall = time.Since(start)
-	output = buf.String()
+	res, err := clirun.Run(ctx, r.cli.Path, r.dir, r.env, args...)
+	output = res.Output()
 	if r.logPath != "" {
-		_ = os.WriteFile(r.logPath, buf.Bytes(), 0o644)
+		_ = os.WriteFile(r.logPath, []byte(output), 0o644)
 	}
-	if cmd.ProcessState != nil {
-		cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-	}
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		return wall, ee.ExitCode(), output, cpu, nil
-	}
-	return wall, 0, output, cpu, err
+	return res.Wall, res.ExitCode, output, res.CPU, err
 }
 
 // writeCLIConfig writes a CLI configuration whose development override points both registries'
 // address of the Sequence provider at dir, so no `terraform init` is needed.
-func writeCLIConfig(path, dir string) error {
-	config := fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "registry.terraform.io/sequencehq/sequence" = %q
-    "registry.opentofu.org/sequencehq/sequence" = %q
-  }
-  direct {}
-}
-`, dir, dir)
-	return os.WriteFile(path, []byte(config), 0o644)
-}
+func writeCLIConfig(path, dir string) error { return clirun.WriteDevOverrides(path, dir) }
 
 func lastLines(s string, n int) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
