@@ -88,8 +88,7 @@ func (d *notificationPoliciesDataSource) Read(ctx context.Context, req datasourc
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, diags := d.data.apiClient()
-	resp.Diagnostics.Append(diags...)
+	client := d.data.apiClient(&resp.Diagnostics)
 	if client == nil {
 		return
 	}

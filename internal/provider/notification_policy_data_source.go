@@ -130,13 +130,13 @@ func (d *notificationPolicyDataSource) Read(ctx context.Context, req datasource.
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, diags := d.data.apiClient()
-	resp.Diagnostics.Append(diags...)
+	client := d.data.apiClient(&resp.Diagnostics)
 	if client == nil {
 		return
 	}
 
 	var policy *sequence.NotificationPolicy
+	var diags diag.Diagnostics
 	if !config.ID.IsNull() {
 		policy, diags = notificationPolicyByID(ctx, client, config.ID.ValueString())
 	} else {

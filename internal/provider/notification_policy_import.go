@@ -69,8 +69,7 @@ func (r *notificationPolicyResource) importedNotificationPolicyID(ctx context.Co
 			"such as `name=Invoices to finance`; or import by the policy's id.")
 		return "", diags
 	}
-	client, clientDiags := r.data.apiClient()
-	diags.Append(clientDiags...)
+	client := r.data.apiClient(&diags)
 	if diags.HasError() {
 		return "", diags
 	}

@@ -71,8 +71,7 @@ func (l *notificationPolicyListResource) Configure(_ context.Context, req resour
 func (l *notificationPolicyListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var config notificationPolicyFiltersModel
 	diags := req.Config.Get(ctx, &config)
-	client, clientDiags := l.data.apiClient()
-	diags.Append(clientDiags...)
+	client := l.data.apiClient(&diags)
 	if diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return

@@ -110,8 +110,7 @@ func (r *notificationPolicyRecipientResource) Create(ctx context.Context, req re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, diags := r.data.apiClient()
-	resp.Diagnostics.Append(diags...)
+	client := r.data.apiClient(&resp.Diagnostics)
 	if client == nil {
 		return
 	}
@@ -212,8 +211,7 @@ func (r *notificationPolicyRecipientResource) Read(ctx context.Context, req reso
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, diags := r.data.apiClient()
-	resp.Diagnostics.Append(diags...)
+	client := r.data.apiClient(&resp.Diagnostics)
 	if client == nil {
 		return
 	}
@@ -286,8 +284,7 @@ func (r *notificationPolicyRecipientResource) Delete(ctx context.Context, req re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, diags := r.data.apiClient()
-	resp.Diagnostics.Append(diags...)
+	client := r.data.apiClient(&resp.Diagnostics)
 	if client == nil {
 		return
 	}

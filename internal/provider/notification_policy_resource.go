@@ -176,8 +176,7 @@ func (r *notificationPolicyResource) Create(ctx context.Context, req resource.Cr
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, diags := r.data.apiClient()
-	resp.Diagnostics.Append(diags...)
+	client := r.data.apiClient(&resp.Diagnostics)
 	if client == nil {
 		return
 	}
@@ -219,8 +218,7 @@ func (r *notificationPolicyResource) Read(ctx context.Context, req resource.Read
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, diags := r.data.apiClient()
-	resp.Diagnostics.Append(diags...)
+	client := r.data.apiClient(&resp.Diagnostics)
 	if client == nil {
 		return
 	}
@@ -271,8 +269,7 @@ func (r *notificationPolicyResource) Update(ctx context.Context, req resource.Up
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, diags := r.data.apiClient()
-	resp.Diagnostics.Append(diags...)
+	client := r.data.apiClient(&resp.Diagnostics)
 	if client == nil {
 		return
 	}
@@ -335,8 +332,7 @@ func (r *notificationPolicyResource) Delete(ctx context.Context, req resource.De
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, diags := r.data.apiClient()
-	resp.Diagnostics.Append(diags...)
+	client := r.data.apiClient(&resp.Diagnostics)
 	if client == nil {
 		return
 	}

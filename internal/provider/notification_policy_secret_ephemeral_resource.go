@@ -75,8 +75,7 @@ func (e *notificationPolicySecretEphemeralResource) Open(ctx context.Context, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, diags := e.data.apiClient()
-	resp.Diagnostics.Append(diags...)
+	client := e.data.apiClient(&resp.Diagnostics)
 	if client == nil {
 		return
 	}

@@ -134,9 +134,7 @@ func planWriteOnlySecretReplacement(ctx context.Context, private privateStateRea
 				"planned action cannot change during apply, so the policy is replaced (a new id) to make sure it signs "+
 				"with the configured secret. To avoid the replacement, use a value known at plan time (a variable, a "+
 				"data source or an ephemeral resource), or apply the change that produces it first.")
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), types.StringUnknown())...)
-		plan.ID = types.StringUnknown()
-		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("id"))
+		replacePolicy(ctx, plan, resp)
 		return
 	}
 
@@ -164,8 +162,13 @@ func planWriteOnlySecretReplacement(ctx context.Context, private privateStateRea
 				"imported or read), so it cannot tell whether webhook_secret_wo matches it. Sequence cannot change a "+
 				"webhook secret, so the policy is replaced (a new id) to make sure it signs with the configured secret.")
 	}
-	// Terraform only honours a replacement for an attribute whose planned value differs from the
-	// prior one, and a write-only attribute is null in both; the new policy's id is unknown.
+	replacePolicy(ctx, plan, resp)
+}
+
+// replacePolicy plans a replacement that the write-only secret needs. Terraform only honours a
+// replacement for an attribute whose planned value differs from the prior one, and a write-only
+// attribute is null in both: the replacement goes on the id, which a new policy has unknown.
+func replacePolicy(ctx context.Context, plan *notificationPolicyResourceModel, resp *resource.ModifyPlanResponse) {
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), types.StringUnknown())...)
 	plan.ID = types.StringUnknown()
 	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("id"))

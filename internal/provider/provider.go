@@ -413,20 +413,19 @@ func providerDataFrom(raw any) (*providerData, diag.Diagnostics) {
 }
 
 // apiClient is the one way to the API client: every operation that calls the API opens with it,
-// once the request's model is read. It returns nil with an error diagnostic saying why there is
-// no client.
-func (d *providerData) apiClient() (*sequence.Client, diag.Diagnostics) {
-	var diags diag.Diagnostics
+// once the request's model is read. Without a client it returns nil and adds to diags an error
+// saying why.
+func (d *providerData) apiClient(diags *diag.Diagnostics) *sequence.Client {
 	switch {
 	case d == nil:
 		diags.AddError("Sequence provider not configured",
 			"The Sequence provider has not been configured, so the Sequence API cannot be called. "+
 				"This is a bug in the Sequence provider or in the calling tool; please report it.")
-		return nil, diags
+		return nil
 	case d.client == nil:
 		diags.AddError("Sequence provider configuration not known yet", d.unavailable+
 			" Apply the resources the provider configuration depends on first (for example with -target), then run again.")
-		return nil, diags
+		return nil
 	}
-	return d.client, diags
+	return d.client
 }

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -439,11 +440,13 @@ func TestCLINameFromExecutable(t *testing.T) {
 
 func TestProviderDataAPIClient(t *testing.T) {
 	var missing *providerData
-	if _, diags := missing.apiClient(); !diags.HasError() {
+	var diags diag.Diagnostics
+	if missing.apiClient(&diags) != nil || !diags.HasError() {
 		t.Error("nil provider data gave no error")
 	}
 	pending := &providerData{unavailable: "client_id is not known until apply."}
-	if _, diags := pending.apiClient(); !diags.HasError() || !strings.Contains(diags[0].Detail(), "client_id is not known until apply.") {
+	diags = nil
+	if pending.apiClient(&diags) != nil || !diags.HasError() || !strings.Contains(diags[0].Detail(), "client_id is not known until apply.") {
 		t.Errorf("unknown configuration diagnostics = %v", diags)
 	}
 	if data, diags := providerDataFrom(nil); data != nil || diags.HasError() {
