@@ -149,7 +149,7 @@ func (w *cliWorkspace) skipBelow(major, minor int) {
 }
 
 // servePluginEnv makes the test binary serve the provider instead of running tests: the plugin
-// that newPluginCLIWorkspace's CLI launches.
+// that a cliWorkspace CLI launches (unless reattached).
 const servePluginEnv = "SEQUENCE_PROVIDER_TEST_SERVE_PLUGIN"
 
 func TestMain(m *testing.M) {
