@@ -110,13 +110,13 @@ func newCLIWorkspace(t *testing.T, opts ...cliOption) *cliWorkspace {
 }
 
 // sibling is another working directory (its own configuration and state) with the same CLI and
-// provider.
-func (w *cliWorkspace) sibling(name string) *cliWorkspace {
-	w.t.Helper()
+// provider, for t (a subtest may open its own).
+func (w *cliWorkspace) sibling(t *testing.T, name string) *cliWorkspace {
+	t.Helper()
 	s := *w
-	s.name, s.dir = name, filepath.Join(filepath.Dir(w.dir), name)
+	s.t, s.name, s.dir = t, name, filepath.Join(t.TempDir(), name)
 	if err := os.Mkdir(s.dir, 0o755); err != nil {
-		w.t.Fatal(err)
+		t.Fatal(err)
 	}
 	return &s
 }

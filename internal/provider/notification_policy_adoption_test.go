@@ -29,7 +29,7 @@ func TestAccNotificationPolicy_generatedConfigAppliesWithoutChange(t *testing.T)
 			}
 
 			// Step 1: the data source lists the policies, and an output renders one import block each.
-			w := h.sibling("adopt")
+			w := h.sibling(t, "adopt")
 			w.writeConfig(testAccProviderConfig(srv) + readExample(t, adoptionImportBlocksExample))
 			w.mustRun("apply", "-auto-approve", "-input=false", "-no-color")
 			imports := w.mustRun("output", "-raw", "import_blocks").output()
@@ -102,7 +102,7 @@ func TestAccNotificationPolicy_forEachImportAdoptsEveryPolicy(t *testing.T) {
 		Recipients: []string{"finance@example.com"}, NotificationTypes: []string{"INVOICE_ISSUED"}})
 	srv.InsertPolicy(sequencetest.Policy{Name: "Everything", Channel: "WEBHOOK", Recipients: []string{"https://all.example.com/hook"}})
 
-	w := h.sibling("adopt")
+	w := h.sibling(t, "adopt")
 	w.writeConfig(testAccProviderConfig(srv) + readExample(t, adoptionForEachExample))
 	applyImportsOnly(t, w, srv, 2)
 	w.expectEmptyPlan()

@@ -185,7 +185,7 @@ func TestAccNotificationPolicy_identityImportGeneratesConfigAndApplies(t *testin
 	p := srv.InsertPolicy(sequencetest.Policy{Name: "CRM webhook", Channel: "WEBHOOK",
 		Recipients: []string{"https://crm.example.com/hook"}, NotificationTypes: []string{"CUSTOMER_CREATED"}})
 
-	w := h.sibling("adopt")
+	w := h.sibling(t, "adopt")
 	w.writeConfig(testAccProviderConfig(srv) + `
 import {
   to       = sequence_notification_policy.crm
@@ -260,7 +260,7 @@ func TestAccNotificationPolicy_identityImportErrors(t *testing.T) {
 			"An identity cannot name a policy: `name=` belongs to an import block's `id` argument, not to `identity`"), true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			w := h.sibling("import")
+			w := h.sibling(t, "import")
 			w.writeConfig(testAccProviderConfig(srv) + `
 import {
   to       = sequence_notification_policy.test

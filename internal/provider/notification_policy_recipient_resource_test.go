@@ -548,7 +548,7 @@ func TestAccNotificationPolicyRecipient_twoConfigurationsShareOnePolicy(t *testi
 	h := newCLIWorkspace(t)
 	srv := sequencetest.NewServer(t)
 	const own = "finance@example.com"
-	owner, team := h.sibling("owner"), h.sibling("team")
+	owner, team := h.sibling(t, "owner"), h.sibling(t, "team")
 
 	ownerConfig := func(recipients ...string) string {
 		config := sharedPolicyConfig(srv, "EMAIL", own, "")
