@@ -1,8 +1,10 @@
 package provider
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -55,6 +57,7 @@ func (r cliResult) String() string {
 // cliOptions are newCLIWorkspace's options.
 type cliOptions struct {
 	configureClient func(*sequence.Config) // set: the provider is served in this process
+	reattach        func() string          // set: the provider is one already served (TF_REATTACH_PROVIDERS)
 	env             []string
 }
 
@@ -64,6 +67,13 @@ type cliOption func(*cliOptions)
 // the lifetime of the test (TF_REATTACH_PROVIDERS), so a test can shorten its backoff.
 func reattached(configureClient func(*sequence.Config)) cliOption {
 	return func(o *cliOptions) { o.configureClient = configureClient }
+}
+
+// reattachedAt points the CLI at a provider already served, whose TF_REATTACH_PROVIDERS value
+// reattach returns (called only when the test runs), such as one that outlives a CLI interrupted
+// mid-apply.
+func reattachedAt(reattach func() string) cliOption {
+	return func(o *cliOptions) { o.reattach = reattach }
 }
 
 // withEnv adds variables to the CLI's environment (the plugin process inherits them).
@@ -92,16 +102,21 @@ func newCLIWorkspace(t *testing.T, opts ...cliOption) *cliWorkspace {
 	cliConfig := filepath.Join(root, "cli.tfrc")
 	w.env = append(clirun.CleanEnvironment(), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
 	if o.configureClient != nil {
+		o.reattach = func() string {
+			return serveProviderForReattach(t, func() tfprotov6.ProviderServer {
+				server, err := providerserver.NewProtocol6WithError(&sequenceProvider{version: "test", configureClient: o.configureClient})()
+				if err != nil {
+					t.Errorf("creating the provider server: %v", err)
+				}
+				return server
+			})
+		}
+	}
+	if o.reattach != nil {
 		if err := os.WriteFile(cliConfig, nil, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		w.env = append(w.env, "TF_REATTACH_PROVIDERS="+serveProviderForReattach(t, func() tfprotov6.ProviderServer {
-			server, err := providerserver.NewProtocol6WithError(&sequenceProvider{version: "test", configureClient: o.configureClient})()
-			if err != nil {
-				t.Errorf("creating the provider server: %v", err)
-			}
-			return server
-		}))
+		w.env = append(w.env, "TF_REATTACH_PROVIDERS="+o.reattach())
 	} else {
 		writePluginCLIConfig(t, root, cliConfig)
 	}
@@ -289,7 +304,37 @@ func (w *cliWorkspace) run(args ...string) cliResult {
 	if err != nil {
 		w.t.Fatalf("%s: %v", w.name, err)
 	}
+	if ctx.Err() != nil {
+		w.t.Fatalf("%s: %s %s did not finish within 5 minutes:\n%s%s", w.name, w.cli, strings.Join(args, " "), out.Stdout, out.Stderr)
+	}
 	return cliResult{args: args, stdout: out.Stdout, stderr: out.Stderr, exitCode: out.ExitCode}
+}
+
+// start starts the CLI with args plus -no-color, for a test that signals it while it runs; its
+// stdout and stderr go, interleaved, to the buffer returned. Wait for it with finish.
+func (w *cliWorkspace) start(args ...string) (*exec.Cmd, *bytes.Buffer) {
+	w.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	w.t.Cleanup(cancel)
+	cmd := exec.CommandContext(ctx, w.cli, append(args, "-no-color")...)
+	cmd.Dir, cmd.Env = w.dir, w.env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		w.t.Fatal(err)
+	}
+	return cmd, &out
+}
+
+// finish waits for a CLI started with start and returns its exit code and output.
+func finish(t *testing.T, cmd *exec.Cmd, out *bytes.Buffer) (int, string) {
+	t.Helper()
+	err := cmd.Wait()
+	var exitErr *exec.ExitError
+	if err != nil && !errors.As(err, &exitErr) {
+		t.Fatalf("%s: %v\n%s", cmd, err, out)
+	}
+	return cmd.ProcessState.ExitCode(), out.String()
 }
 
 // out runs the CLI with args plus -no-color, fails the test unless it exits 0, and returns its

@@ -4,14 +4,12 @@ package provider
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -110,61 +108,21 @@ func reattachForBothRegistries(line []byte) (string, error) {
 	return "", nil
 }
 
-// interruptCLI runs the CLI under test in one working directory.
+// interruptCLI is the CLI harness (cliWorkspace) with the steps the interrupt tests take, against
+// the one provider server that outlives every interrupted CLI (interruptProvider).
 type interruptCLI struct {
-	t    *testing.T
-	path string
-	dir  string
-	env  []string
+	*cliWorkspace
 }
 
 func newInterruptCLI(t *testing.T) *interruptCLI {
 	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1 (as terraform-plugin-testing requires)")
-	}
-	path := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if path == "" {
-		found, err := exec.LookPath("terraform")
-		if err != nil {
-			t.Fatal("TF_ACC_TERRAFORM_PATH is unset and terraform is not on PATH")
-		}
-		path = found
-	}
-	reattach := interruptProvider(t)
-	var env []string
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(name, "TF_") || strings.HasPrefix(name, "SEQUENCE_") {
-			continue
-		}
-		env = append(env, kv)
-	}
-	env = append(env, "TF_REATTACH_PROVIDERS="+reattach, "TF_CLI_CONFIG_FILE=/dev/null", "CHECKPOINT_DISABLE=1",
-		"TF_IN_AUTOMATION=1")
-	return &interruptCLI{t: t, path: path, dir: t.TempDir(), env: env}
+	return &interruptCLI{newCLIWorkspace(t, reattachedAt(func() string { return interruptProvider(t) }))}
 }
 
+// writeConfig writes config as it is (it declares the provider's source itself).
 func (c *interruptCLI) writeConfig(config string) {
 	c.t.Helper()
-	if err := os.WriteFile(filepath.Join(c.dir, "main.tf"), []byte(config), 0o600); err != nil {
-		c.t.Fatal(err)
-	}
-}
-
-// start starts the CLI; wait for it with finish.
-func (c *interruptCLI) start(args ...string) (*exec.Cmd, *bytes.Buffer) {
-	c.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	c.t.Cleanup(cancel)
-	cmd := exec.CommandContext(ctx, c.path, append(args, "-no-color")...)
-	cmd.Dir, cmd.Env = c.dir, c.env
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		c.t.Fatal(err)
-	}
-	return cmd, &out
+	c.writeFile("main.tf", config)
 }
 
 // run runs the CLI to the end and returns its exit code and output.
@@ -172,16 +130,6 @@ func (c *interruptCLI) run(args ...string) (int, string) {
 	c.t.Helper()
 	cmd, out := c.start(args...)
 	return finish(c.t, cmd, out)
-}
-
-func finish(t *testing.T, cmd *exec.Cmd, out *bytes.Buffer) (int, string) {
-	t.Helper()
-	err := cmd.Wait()
-	var exitErr *exec.ExitError
-	if err != nil && !errors.As(err, &exitErr) {
-		t.Fatalf("%s: %v\n%s", cmd, err, out)
-	}
-	return cmd.ProcessState.ExitCode(), out.String()
 }
 
 // mustApply applies the configuration and fails the test if the apply fails.

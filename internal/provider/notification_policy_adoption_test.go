@@ -32,7 +32,7 @@ func TestAccNotificationPolicy_generatedConfigAppliesWithoutChange(t *testing.T)
 			w := h.sibling(t, "adopt")
 			w.writeConfig(testAccProviderConfig(srv) + readExample(t, adoptionImportBlocksExample))
 			w.mustRun("apply", "-auto-approve", "-input=false", "-no-color")
-			imports := w.mustRun("output", "-raw", "import_blocks").output()
+			imports := w.mustRun("output", "-raw", "import_blocks").stdout
 			if n := strings.Count(imports, "import {"); n != len(policies) {
 				t.Fatalf("rendered %d import blocks, want %d:\n%s", n, len(policies), imports)
 			}

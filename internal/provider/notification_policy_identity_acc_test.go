@@ -221,7 +221,7 @@ func expectStateIdentity(t *testing.T, w *cliWorkspace, addr, id string) {
 			} `json:"root_module"`
 		} `json:"values"`
 	}
-	out := w.mustRun("show", "-json", "-no-color").output()
+	out := w.mustRun("show", "-json", "-no-color").stdout
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatalf("reading show -json: %v\n%s", err, out)
 	}

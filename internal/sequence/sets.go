@@ -1,6 +1,7 @@
 // A policy's recipients and notification types are sets, compared as Sequence compares their
-// members: recipients by RecipientKey on the policy's channel, notification types exactly. Every
-// set comparison, in the client and in the provider, goes through the functions below.
+// members: recipients by RecipientKey on the policy's channel, notification types exactly. The
+// set operations the client and the provider need (difference, equality, intersection, keeping a
+// prior spelling) are the functions below; everything else compares through RecipientKey.
 
 package sequence
 
